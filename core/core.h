@@ -1,0 +1,215 @@
+/* virtmig's engine, as the front ends see it.
+ *
+ * core/ owns every libvirt call and every thread that makes one. A front end
+ * (tui/, the headless commands, tests) talks to it only through this header:
+ *   - it reads state with core_snapshot(), a deep copy it owns, taken under a
+ *     short lock and never waiting on a host;
+ *   - it sends requests (core_request_*), which return at once: the outcome
+ *     shows up in a later snapshot (a migration's state, an event message);
+ *   - it sleeps in poll() on core_wake_fd(), readable whenever published state
+ *     changed, then calls core_wake_drain().
+ * No libvirt type appears here. */
+#ifndef VIRTMIG_CORE_H
+#define VIRTMIG_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "job_stats.h"
+#include "migrate_options.h"
+
+typedef struct _Core Core;
+
+/* ---- configuration -------------------------------------------------- */
+
+typedef struct {
+    char *name;    /* display name, e.g. "labhost1" */
+    char *uri;     /* libvirt URI, e.g. "qemu+tcp://198.18.77.11/system" */
+} HostSpec;
+
+typedef struct {
+    HostSpec *hosts;
+    size_t host_count;
+    unsigned refresh_ms;          /* inventory refresh period; 0: 1000 */
+    unsigned job_poll_ms;         /* job statistics period; 0: 500 */
+    const char *journal_path;     /* NULL: $XDG_STATE_HOME/virtmig/journal.jsonl */
+} CoreConfig;
+
+/* ---- published state ---------------------------------------------- */
+
+typedef enum {
+    HOST_CONNECTING = 0,
+    HOST_CONNECTED,
+    HOST_LOST,          /* error holds the reason, next_try when we retry */
+    HOST_AUTH_FAILED,   /* error holds libvirt's message; no automatic retry */
+} HostConnState;
+
+typedef struct {
+    char *name;
+    char *uri;
+    HostConnState state;
+    char *error;                  /* libvirt's own message for the last failure, or NULL */
+    time_t next_try;              /* wall clock of the next reconnect attempt (HOST_LOST) */
+    char *hostname;               /* virConnectGetHostname, once connected */
+    char *host_uuid;              /* from capabilities */
+    char *hv_type;                /* "QEMU" */
+    unsigned long libvirt_version;    /* major*1000000 + minor*1000 + micro */
+    unsigned long hv_version;
+    uint64_t free_memory_bytes;
+    uint64_t last_refresh_ms;     /* monotonic time of the last inventory refresh */
+} HostView;
+
+/* Values mirror virDomainState. */
+typedef enum {
+    DOMAIN_NOSTATE = 0, DOMAIN_RUNNING, DOMAIN_BLOCKED, DOMAIN_PAUSED,
+    DOMAIN_SHUTDOWN, DOMAIN_SHUTOFF, DOMAIN_CRASHED, DOMAIN_PMSUSPENDED,
+} DomainRunState;
+
+#define DIRTY_RATE_HISTORY 120    /* samples kept per domain for graphs */
+
+typedef struct {
+    double value;                 /* MiB/s */
+    uint64_t at_ms;               /* monotonic */
+} RateSample;
+
+typedef struct {
+    char uuid[37];
+    char *name;
+    size_t host_index;            /* into CoreSnapshot.hosts */
+    DomainRunState state;
+    int state_reason;             /* virDomain*Reason for that state */
+    bool persistent;
+    unsigned vcpus;
+    uint64_t memory_kib;          /* current balloon */
+    uint64_t max_memory_kib;
+    /* Dirty-rate history, oldest first (from dirty-rate sampling, or the
+     * migration job's own dirty rate while it migrates). */
+    RateSample dirty_rate[DIRTY_RATE_HISTORY];
+    size_t dirty_rate_count;
+    bool dirty_rate_watched;      /* core_request_watch_dirty_rate() is on */
+    bool has_job;                 /* a libvirt job runs on this domain (either side) */
+    JobStats job;                 /* last sample when has_job */
+} DomainView;
+
+typedef enum {
+    MIGRATION_STARTING = 0,   /* our migrate call runs, libvirt job not seen yet */
+    MIGRATION_RUNNING,
+    MIGRATION_POSTCOPY,       /* switched to post-copy */
+    MIGRATION_COMPLETED,      /* running on destination, gone/shut off on source */
+    MIGRATION_FAILED,         /* still on the source; error says why */
+    MIGRATION_CANCELLED,      /* aborted; still on the source */
+    MIGRATION_POSTCOPY_FAILED,/* paused on both sides: resume with core_request_postcopy_resume */
+} MigrationPhase;
+
+#define MIGRATION_HISTORY 240     /* job samples kept per migration (2 min at 500 ms) */
+
+typedef struct {
+    unsigned id;                  /* stable for the program's lifetime */
+    char domain_uuid[37];
+    char *domain_name;
+    size_t source_host, dest_host;   /* indexes into CoreSnapshot.hosts */
+    MigrateOptions options;       /* as launched */
+    char *virsh_command;          /* the equivalent virsh line */
+    MigrationPhase phase;
+    bool source_left_paused;      /* a failure left the source paused: say so */
+    char *error;                  /* libvirt's message on failure */
+    uint64_t started_ms, ended_ms;   /* monotonic; ended_ms 0 while it runs */
+    JobStats last;                /* last job sample (completed stats at the end) */
+    JobStats history[MIGRATION_HISTORY];  /* oldest first */
+    size_t history_count;
+    uint64_t current_max_downtime_ms;  /* as last set (0: libvirt default) */
+    uint64_t current_bandwidth_mibs;   /* as last set (0: unlimited) */
+} MigrationView;
+
+typedef enum { MESSAGE_INFO = 0, MESSAGE_WARNING, MESSAGE_ERROR } MessageLevel;
+
+typedef struct {
+    uint64_t seq;                 /* increases by one per message */
+    time_t at;
+    MessageLevel level;
+    char *text;                   /* e.g. "labhost1: abort vm1: <libvirt's message>" */
+} CoreMessage;
+
+/* A credential libvirt asked for while opening a connection. The host's worker
+ * waits until core_answer_credential() (or the connection attempt times out). */
+typedef struct {
+    unsigned id;
+    size_t host_index;
+    char *prompt;                 /* libvirt's prompt text */
+    bool secret;                  /* hide the input (passwords) */
+} CredentialRequest;
+
+#define CORE_MESSAGES_KEPT 64
+
+typedef struct {
+    uint64_t generation;          /* increases whenever anything below changed */
+    HostView *hosts;              size_t host_count;
+    DomainView *domains;          size_t domain_count;   /* grouped by host, then name */
+    MigrationView *migrations;    size_t migration_count;
+    CoreMessage *messages;        size_t message_count;  /* newest last, at most CORE_MESSAGES_KEPT */
+    CredentialRequest *credentials; size_t credential_count;
+} CoreSnapshot;
+
+/* ---- lifetime ------------------------------------------------------ */
+
+/* Creates the engine and starts its threads (event loop, one worker per host).
+ * Returns NULL with *error set (malloc'd) on failure. Never blocks on a host. */
+Core *core_new(const CoreConfig *config, char **error);
+/* Stops every thread and frees everything. Migrations that libvirt runs
+ * peer-to-peer go on without us; client-managed ones are aborted first. */
+void core_free(Core *core);
+
+int core_wake_fd(const Core *core);
+void core_wake_drain(Core *core);
+
+/* Deep copy of the published state into *out (which the caller owns). Returns 0,
+ * or -1 on allocation failure (then *out is empty). */
+int core_snapshot(Core *core, CoreSnapshot *out);
+void core_snapshot_clear(CoreSnapshot *snapshot);
+
+/* ---- requests (all return at once) --------------------------------- */
+
+/* Validates, then launches on its own thread. On a validation failure returns -1
+ * and fills problems (up to max) without touching libvirt; *problem_count gets
+ * the total. On success returns the migration id (> 0). */
+int core_request_migrate(Core *core, size_t source_host, const char *domain_uuid,
+                         size_t dest_host, const MigrateOptions *options,
+                         OptionProblem *problems, size_t max, size_t *problem_count);
+
+/* Controls on a running migration (by id). Each returns 0 if the request was
+ * queued, -1 with *error (malloc'd) if it is refused outright (unknown id, a
+ * plain abort during post-copy, post-copy not enabled at launch...). libvirt's
+ * answer arrives later as a message. */
+int core_request_abort(Core *core, unsigned migration_id, bool postcopy_abort, char **error);
+int core_request_postcopy(Core *core, unsigned migration_id, char **error);
+int core_request_postcopy_resume(Core *core, unsigned migration_id, char **error);
+int core_request_set_max_downtime(Core *core, unsigned migration_id, uint64_t ms, char **error);
+int core_request_set_bandwidth(Core *core, unsigned migration_id, uint64_t mibs,
+                               bool postcopy, char **error);
+int core_request_set_compression_cache(Core *core, unsigned migration_id, uint64_t bytes,
+                                       char **error);
+
+/* Domain controls (the domain on a given host). */
+int core_request_suspend(Core *core, size_t host, const char *domain_uuid, char **error);
+int core_request_resume(Core *core, size_t host, const char *domain_uuid, char **error);
+
+/* Dirty-rate sampling: continuous while watched, one measurement for *_now.
+ * Never runs during that domain's migration (the job's own rate is used). */
+int core_request_watch_dirty_rate(Core *core, size_t host, const char *domain_uuid, bool on);
+int core_request_measure_dirty_rate(Core *core, size_t host, const char *domain_uuid);
+
+/* Answers a CredentialRequest (answer NULL: cancel the connection attempt). */
+int core_answer_credential(Core *core, unsigned request_id, const char *answer);
+
+/* Finds a domain in a snapshot; NULL when absent. */
+const DomainView *core_snapshot_find_domain(const CoreSnapshot *snapshot, size_t host,
+                                            const char *uuid_or_name);
+const MigrationView *core_snapshot_find_migration(const CoreSnapshot *snapshot, unsigned id);
+
+const char *host_conn_state_name(HostConnState state);
+const char *domain_run_state_name(DomainRunState state);
+const char *migration_phase_name(MigrationPhase phase);
+
+#endif
