@@ -31,6 +31,12 @@ int hosts_conf_add_uri(HostsConf *conf, const char *uri, const char *name_or_nul
 /* Checks a libvirt URI's shape: scheme known, transport known, path present.
  * Returns NULL when fine, else a static message saying what is wrong. */
 const char *hosts_conf_check_uri(const char *uri);
+/* The URI as virtmig opens it: for an ssh transport (qemu+ssh, test+ssh...)
+ * adds no_tty=1 unless the URI already sets no_tty, so ssh never prompts on
+ * the console's screen. Other URIs come back unchanged. Returns a malloc'd
+ * string, or NULL on allocation failure (or a NULL uri). hosts_conf_parse and
+ * hosts_conf_add_uri store URIs already normalized. */
+char *hosts_conf_normalize_uri(const char *uri);
 void hosts_conf_clear(HostsConf *conf);
 
 #endif
