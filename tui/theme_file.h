@@ -1,4 +1,4 @@
-/* Colour themes as data: the parser of themes/*.theme files. No curses here;
+/* Colour themes as data: the parser of the themes/ directory's .theme files. No curses here;
  * the drawing code maps a ThemeStyle to curses colour pairs and attributes.
  *
  * File format, one role per line, '#' starts a comment:
