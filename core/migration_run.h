@@ -43,7 +43,10 @@ typedef struct {
     virDomainPtr domain;            /* on the source host */
     const char *source_name;        /* host name for messages, e.g. "labhost1" */
     const char *dest_uri;           /* p2p: libvirt URI of the destination host */
-    virConnectPtr dest_conn;        /* client-managed (options->p2p false): required */
+    virConnectPtr dest_conn;        /* client-managed (options->p2p false): required;
+                                       p2p: optional, used to read the completed job
+                                       statistics on the destination when the source
+                                       no longer has the domain */
     const MigrateOptions *options;  /* validated by migrate_options_validate() */
     bool postcopy_resume;           /* recover a failed post-copy (VIR_MIGRATE_POSTCOPY_RESUME) */
     unsigned poll_ms;               /* job statistics period; 0: 500 */
@@ -58,7 +61,9 @@ typedef struct {
     bool saw_postcopy;              /* the source was seen paused for post-copy */
     bool timeout_fired;             /* the client-side timeout acted */
     bool have_last;                 JobStats last;       /* last running sample */
-    bool have_completed;            JobStats completed;  /* the completed job's statistics */
+    bool have_completed;            JobStats completed;  /* the completed job's statistics:
+                                       from the JOB_COMPLETED event when the caller
+                                       runs a libvirt event loop, else read back */
 } MigrationRunResult;
 
 /* Returns 0 when the call could be made (then result->rc says what libvirt
