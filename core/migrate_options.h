@@ -95,11 +95,16 @@ typedef struct {
     char message[256];   /* what is wrong and how to fix it, one sentence or two */
 } OptionProblem;
 
-/* What validation needs to know besides the options themselves. */
+/* What validation needs to know besides the options themselves. A zeroed
+ * context (or NULL) skips the checks that need it. */
 typedef struct {
     const char *domain_name;          /* the XML files must keep this name (unless dname) */
     unsigned long source_libvirt_version;  /* virConnectGetLibVersion encoding; 0: unknown */
     bool domain_active;               /* running or paused: offline needs it inactive or explicit */
+    /* Additions (zero keeps the old behaviour): */
+    bool domain_state_known;          /* domain_active is meaningful: a shut-off domain
+                                         then needs offline */
+    const char *domain_uuid;          /* when set, the XML files must keep this uuid */
 } MigrateContext;
 
 void migrate_options_init(MigrateOptions *options);   /* virtmig's defaults: live, p2p, persistent */
@@ -110,6 +115,15 @@ int migrate_options_copy(MigrateOptions *dest, const MigrateOptions *src); /* 0 
  * 0 means the options may be sent to libvirt. */
 size_t migrate_options_validate(const MigrateOptions *options, const MigrateContext *context,
                                 OptionProblem *problems, size_t max);
+
+/* The virsh option a field stands for, e.g. "--comp-mt-level" (OPT_FIELD_NONE:
+ * ""), so messages and the command-line front end can name it. */
+const char *migrate_option_field_name(OptionField field);
+
+/* The oldest source libvirt (virConnectGetLibVersion encoding) that accepts
+ * what `options` asks for, and the option that needs it (*field, may be NULL).
+ * Returns 0 when nothing beyond libvirt 1.0 is needed. */
+unsigned long migrate_options_min_libvirt(const MigrateOptions *options, OptionField *field);
 
 /* The equivalent `virsh migrate` command line, shell-quoted so it can be pasted.
  * Returns a malloc'd string the caller frees, or NULL on allocation failure. */
