@@ -341,12 +341,21 @@ static int check_command(CliArgs *args, const ParseState *state, char *error, si
         const GlobalSpec *spec = &global_options[i];
         if (!state->seen[spec->id] || (spec->commands & bit))
             continue;
-        if (args->command == CLI_COMMAND_CONSOLE)
-            set_error(error, size, "--%s needs a command: it applies to %s", spec->name,
-                      spec->commands == FOR_JOURNAL ? "'virtmig journal'" :
-                      spec->commands & FOR_LIST ? "'virtmig list' or 'virtmig migrate'" :
-                      "'virtmig migrate'");
-        else
+        if (args->command == CLI_COMMAND_CONSOLE) {
+            char where[96] = "";
+            size_t left = 0, named = 0;
+            for (size_t c = CLI_COMMAND_LIST; c <= CLI_COMMAND_JOURNAL; c++)
+                left += (spec->commands >> c) & 1u;
+            for (size_t c = CLI_COMMAND_LIST; c <= CLI_COMMAND_JOURNAL; c++) {
+                if (!((spec->commands >> c) & 1u))
+                    continue;
+                named++;
+                size_t used = strlen(where);
+                snprintf(where + used, sizeof(where) - used, "%s'virtmig %s'",
+                         named == 1 ? "" : named == left ? " or " : ", ", command_names[c]);
+            }
+            set_error(error, size, "--%s needs a command: it applies to %s", spec->name, where);
+        } else
             set_error(error, size, "--%s does not apply to 'virtmig %s': drop it (see "
                       "'virtmig %s --help')", spec->name, command, command);
         return -1;
