@@ -294,6 +294,28 @@ static void put_options(JsonWriter *w, const MigrateOptions *o)
     json_writer_object_close(w);
 }
 
+/* A libvirt URI may carry "user:password@host"; the journal keeps the user
+ * and drops the password, in every URI of `text` (a URI, or the virsh line
+ * that holds two). Returns a malloc'd copy, or NULL (text NULL or ENOMEM). */
+static char *without_uri_passwords(const char *text)
+{
+    if (!text)
+        return NULL;
+    char *copy = strdup(text);
+    if (!copy)
+        return NULL;
+    for (char *scheme_end = strstr(copy, "://"); scheme_end;
+         scheme_end = strstr(scheme_end + 3, "://")) {
+        char *authority = scheme_end + 3;
+        size_t authority_length = strcspn(authority, "/?#' \t");
+        char *at = memrchr(authority, '@', authority_length);
+        char *colon = at ? memchr(authority, ':', (size_t)(at - authority)) : NULL;
+        if (colon)
+            memmove(colon, at, strlen(at) + 1);
+    }
+    return copy;
+}
+
 int journal_append_launch(Journal *journal, const JournalLaunch *record, char **error)
 {
     if (!record)
@@ -303,10 +325,16 @@ int journal_append_launch(Journal *journal, const JournalLaunch *record, char **
         put_string(w, "domain", record->domain_name);
         put_string(w, "uuid", record->domain_uuid);
         put_string(w, "source", record->source_name);
-        put_string(w, "source_uri", record->source_uri);
+        char *source_uri = without_uri_passwords(record->source_uri);
+        char *dest_uri = without_uri_passwords(record->dest_uri);
+        put_string(w, "source_uri", source_uri);
         put_string(w, "dest", record->dest_name);
-        put_string(w, "dest_uri", record->dest_uri);
-        put_string(w, "virsh", record->virsh_command);
+        put_string(w, "dest_uri", dest_uri);
+        free(source_uri);
+        free(dest_uri);
+        char *virsh = without_uri_passwords(record->virsh_command);
+        put_string(w, "virsh", virsh);
+        free(virsh);
         if (record->options)
             put_options(w, record->options);
     }
