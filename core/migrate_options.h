@@ -122,7 +122,7 @@ const char *migrate_option_field_name(OptionField field);
 
 /* The oldest source libvirt (virConnectGetLibVersion encoding) that accepts
  * what `options` asks for, and the option that needs it (*field, may be NULL).
- * Returns 0 when nothing beyond libvirt 1.0 is needed. */
+ * Returns 0 when the options use nothing newer than libvirt 1.0.0. */
 unsigned long migrate_options_min_libvirt(const MigrateOptions *options, OptionField *field);
 
 /* The equivalent `virsh migrate` command line, shell-quoted so it can be pasted.
