@@ -200,6 +200,10 @@ int core_request_resume(Core *core, size_t host, const char *domain_uuid, char *
 int core_request_watch_dirty_rate(Core *core, size_t host, const char *domain_uuid, bool on);
 int core_request_measure_dirty_rate(Core *core, size_t host, const char *domain_uuid);
 
+/* Connects again now: after HOST_AUTH_FAILED (which never retries by itself),
+ * or to cut a HOST_LOST backoff short. */
+int core_request_reconnect(Core *core, size_t host, char **error);
+
 /* Answers a CredentialRequest (answer NULL: cancel the connection attempt). */
 int core_answer_credential(Core *core, unsigned request_id, const char *answer);
 

@@ -1,0 +1,42 @@
+/* One host's domains, read in bulk: one virConnectGetAllDomainStats call
+ * (state, vCPUs, balloon) and one virConnectListAllDomains for persistence
+ * per refresh, never a call per domain. */
+#ifndef VIRTMIG_INVENTORY_H
+#define VIRTMIG_INVENTORY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <libvirt/libvirt.h>
+
+#include "core.h"
+
+typedef struct {
+    char uuid[VIR_UUID_STRING_BUFLEN];
+    char *name;
+    int state, reason;
+    bool persistent;
+    unsigned vcpus;
+    uint64_t memory_kib, max_memory_kib;
+} InventoryRecord;
+
+typedef struct {
+    InventoryRecord *records;
+    size_t count;
+    uint64_t free_memory_bytes;
+} Inventory;
+
+/* Fills *out (cleared first). Returns 0, or -1 with *error =
+ * "<host_name>: list domains: <libvirt's message>". */
+int inventory_fetch(virConnectPtr conn, const char *host_name, Inventory *out, char **error);
+void inventory_clear(Inventory *inventory);    /* accepts NULL */
+
+/* Replaces a host's published domains with the inventory, keeping what the
+ * inventory does not carry (dirty-rate history and watch flag, job) for
+ * domains already known by UUID. *domains is reallocated; the result is
+ * sorted by name. Returns 0, or -1 when out of memory (then *domains is
+ * unchanged). */
+int inventory_merge(const Inventory *inventory, size_t host_index,
+                    DomainView **domains, size_t *domain_count);
+
+#endif
