@@ -85,7 +85,10 @@ typedef struct {
     uint64_t remaining_bytes;           /* in the newest sample */
     bool low_water_known;
     uint64_t low_water_bytes;           /* smallest remaining seen */
-    uint64_t low_water_iteration;       /* iteration in which it was seen */
+    /* Iteration of the last real progress: the remaining data fell to a new
+     * low, or a pass started lower than every pass before, by more than
+     * sampling noise (1/16, at least 1 MiB). */
+    uint64_t low_water_iteration;
     uint64_t iterations_since_low_water;
 
     char verdict[160];                  /* one line, e.g. "not converging: dirty ..." */
