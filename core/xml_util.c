@@ -44,11 +44,37 @@ static void libxml_init(void)
     xmlInitParser();
 }
 
+typedef struct {
+    bool set;
+    int line;
+    char message[200];
+} FirstError;
+
+/* libxml2's structured error callback for one parse: keeps the first error
+ * (warnings are not errors: libvirt accepts what merely warns). */
+static void record_first_error(void *data, xmlErrorPtr report)
+{
+    xmlParserCtxtPtr ctxt = data;
+    FirstError *first = ctxt ? ctxt->_private : NULL;
+    if (!first || first->set || !report || report->level == XML_ERR_WARNING)
+        return;
+    first->set = true;
+    first->line = report->line;
+    const char *text = report->message ? report->message : "malformed XML";
+    size_t n = strlen(text);
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
+        n--;   /* libxml2's messages end with a newline */
+    if (n >= sizeof(first->message))
+        n = sizeof(first->message) - 1;
+    memcpy(first->message, text, n);
+    first->message[n] = '\0';
+}
+
 /* Parses a whole document and checks its root element's name. Never touches the
  * network, never loads a DTD and never expands entities, so hostile input can
  * neither read local files nor blow up memory. */
 xmlDocPtr xml_parse_document(const char *xml, const char *source, const char *root_name,
-                                char **error)
+                             char **error)
 {
     pthread_once(&libxml_once, libxml_init);
     if (!xml) {
@@ -57,7 +83,8 @@ xmlDocPtr xml_parse_document(const char *xml, const char *source, const char *ro
     }
     size_t length = strlen(xml);
     if (length > INT_MAX) {
-        xml_set_error(error, "%s: the document is too large to parse (%zu bytes)", source, length);
+        xml_set_error(error, "%s: the document is too large to parse (%zu bytes)", source,
+                      length);
         return NULL;
     }
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
@@ -65,32 +92,40 @@ xmlDocPtr xml_parse_document(const char *xml, const char *source, const char *ro
         xml_set_oom(error, source);
         return NULL;
     }
+    /* libxml2 keeps only its last error, often a consequence ("Premature end of
+     * data") of the first one, which is where the operator must look. */
+    FirstError first = {0};
+    ctxt->_private = &first;
+    ctxt->sax->serror = record_first_error;
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, xml, (int)length, NULL, NULL,
                                       XML_PARSE_NONET | XML_PARSE_NOERROR |
                                       XML_PARSE_NOWARNING);
-    if (!doc || !ctxt->wellFormed) {
-        const xmlError *last = xmlCtxtGetLastError(ctxt);
-        if (last && last->message) {
-            /* libxml2's messages end with a newline; the line is where it noticed. */
-            size_t n = strlen(last->message);
-            while (n > 0 && (last->message[n - 1] == '\n' || last->message[n - 1] == ' '))
-                n--;
-            xml_set_error(error, "%s:%d: %.*s (fix the XML at that line)", source, last->line,
-                      (int)n, last->message);
-        } else {
+    if (!doc || !ctxt->wellFormed || first.set) {
+        if (first.set)
+            xml_set_error(error, "%s:%d: %s (fix the XML at that line)", source, first.line,
+                          first.message);
+        else
             xml_set_error(error, "%s: not well-formed XML", source);
-        }
         xmlFreeDoc(doc);
         xmlFreeParserCtxt(ctxt);
         return NULL;
     }
     xmlFreeParserCtxt(ctxt);
 
+    /* A DTD can declare entities whose expansion multiplies (XPath's string()
+     * would expand them); libvirt's documents never carry one. */
+    if (doc->intSubset || doc->extSubset) {
+        xml_set_error(error, "%s: the document declares a DTD (<!DOCTYPE ...>), which "
+                      "libvirt's XML never has: remove it", source);
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+
     xmlNodePtr root = xmlDocGetRootElement(doc);
     if (!root || !root->name || strcmp((const char *)root->name, root_name) != 0) {
         xml_set_error(error, "%s: the root element is <%s>, not <%s>: give a %s document",
-                  source, root && root->name ? (const char *)root->name : "",
-                  root_name, root_name);
+                      source, root && root->name ? (const char *)root->name : "",
+                      root_name, root_name);
         xmlFreeDoc(doc);
         return NULL;
     }
