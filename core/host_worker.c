@@ -262,12 +262,14 @@ static int register_events(HostWorker *worker, char **error)
 
     if (!(worker->sink = event_sink_new(worker)))
         return error_set(error, "%s: out of memory", worker->name);
-    event_sink_ref(worker->sink);
+    /* No free callback here: drivers without close callbacks (local ones)
+     * accept the registration and never call it. The worker's own reference
+     * covers it instead: libvirt runs the close callback under the same lock
+     * that virConnectUnregisterCloseCallback takes, so once that returns the
+     * callback cannot be running. */
     if (virConnectRegisterCloseCallback(worker->conn, on_connection_closed, worker->sink,
-                                        event_sink_unref) < 0) {
-        event_sink_unref(worker->sink);
+                                        NULL) < 0)
         return libvirt_error_set(error, "%s: watch the connection", worker->name);
-    }
     for (size_t i = 0; i < 3; i++) {
         event_sink_ref(worker->sink);
         worker->event_ids[i] = virConnectDomainEventRegisterAny(

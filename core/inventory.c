@@ -60,7 +60,8 @@ static int persistent_uuids(virConnectPtr conn, char ***uuids, size_t *count)
             goto cleanup;
         (*count)++;
     }
-    qsort(*uuids, *count, sizeof(char *), compare_uuid_strings);
+    if (*count > 1)
+        qsort(*uuids, *count, sizeof(char *), compare_uuid_strings);
     ret = 0;
 
  cleanup:
@@ -107,7 +108,7 @@ int inventory_fetch(virConnectPtr conn, const char *host_name, Inventory *out, c
         }
         record_from_stats(stats[i], record);
         const char *key = record->uuid;
-        record->persistent = bsearch(&key, persistent, persistent_count, sizeof(char *),
+        record->persistent = persistent_count > 0 && bsearch(&key, persistent, persistent_count, sizeof(char *),
                                      compare_uuid_strings) != NULL;
         out->count++;
     }
@@ -150,13 +151,14 @@ int inventory_merge(const Inventory *inventory, size_t host_index,
 
     /* Sorting the old list by UUID makes each lookup a bsearch: hosts with
      * thousands of domains refresh every second. */
-    qsort(*domains, *domain_count, sizeof(**domains), compare_views_by_uuid);
+    if (*domain_count > 1)
+        qsort(*domains, *domain_count, sizeof(**domains), compare_views_by_uuid);
 
     for (size_t i = 0; i < inventory->count; i++) {
         const InventoryRecord *record = &inventory->records[i];
         DomainView key;
         memcpy(key.uuid, record->uuid, sizeof(key.uuid));
-        DomainView *old = bsearch(&key, *domains, *domain_count, sizeof(**domains),
+        DomainView *old = *domain_count == 0 ? NULL : bsearch(&key, *domains, *domain_count, sizeof(**domains),
                                   compare_views_by_uuid);
         DomainView *view = &fresh[i];
         if (old)
@@ -184,7 +186,8 @@ int inventory_merge(const Inventory *inventory, size_t host_index,
     for (size_t i = 0; i < *domain_count; i++)
         domain_view_clear(&(*domains)[i]);
     free(*domains);
-    qsort(fresh, inventory->count, sizeof(*fresh), compare_views_by_name);
+    if (inventory->count > 1)
+        qsort(fresh, inventory->count, sizeof(*fresh), compare_views_by_name);
     *domains = fresh;
     *domain_count = inventory->count;
     return 0;
