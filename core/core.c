@@ -16,6 +16,8 @@
 
 #define DEFAULT_REFRESH_MS 1000u
 #define DEFAULT_JOB_POLL_MS 500u
+/* How long core_free() waits for a host worker busy inside libvirt. */
+#define WORKER_STOP_WAIT_MS 3000u
 
 static void core_destroy(Core *core)
 {
@@ -152,7 +154,7 @@ void core_free(Core *core)
         host_worker_request_stop(core->hosts[i].worker);
     engine_migrations_stop(core);
     for (size_t i = 0; i < core->host_count; i++) {
-        host_worker_join_free(core->hosts[i].worker);
+        host_worker_join_free(core->hosts[i].worker, WORKER_STOP_WAIT_MS);
         core->hosts[i].worker = NULL;
     }
     engine_notifier_stop(core);

@@ -51,6 +51,8 @@ struct _HostWorker {
     char (*job_hints)[VIR_UUID_STRING_BUFLEN];   /* from migration events */
     size_t job_hint_count;
     bool connection_closed;       /* close callback fired for the current connection */
+    bool finished;                /* the thread is about to return */
+    bool orphaned;                /* core_free() stopped waiting: the thread frees itself */
     int close_reason;             /* virConnectCloseReason */
 
     /* Worker thread only. */

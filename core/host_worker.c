@@ -469,6 +469,8 @@ static void take_event_hints(HostWorker *worker, bool *refresh)
     free(hints);
 }
 
+static void worker_free(HostWorker *worker);
+
 static void *host_worker_main(void *opaque)
 {
     HostWorker *worker = opaque;
@@ -519,6 +521,19 @@ static void *host_worker_main(void *opaque)
     }
     free(requests);
     disconnect(worker);
+
+    /* core_free() stops waiting for a worker stuck in a connection attempt
+     * (a black-holed address takes minutes to time out) and leaves it
+     * orphaned: it then cleans up after itself and lets go of the Core. */
+    Core *core = worker->core;
+    pthread_mutex_lock(&core->lock);
+    worker->finished = true;
+    bool orphaned = worker->orphaned;
+    pthread_mutex_unlock(&core->lock);
+    if (orphaned) {
+        worker_free(worker);
+        engine_unref(core);
+    }
     return NULL;
 }
 
@@ -567,12 +582,8 @@ void host_worker_request_stop(HostWorker *worker)
     pthread_mutex_unlock(&worker->core->lock);
 }
 
-void host_worker_join_free(HostWorker *worker)
+static void worker_free(HostWorker *worker)
 {
-    if (!worker)
-        return;
-    if (worker->thread_started)
-        pthread_join(worker->thread, NULL);
     for (size_t i = 0; i < worker->queue_count; i++)
         free(worker->queue[i].domain_name);
     free(worker->queue);
@@ -583,6 +594,36 @@ void host_worker_join_free(HostWorker *worker)
     free(worker->name);
     free(worker->uri);
     free(worker);
+}
+
+void host_worker_join_free(HostWorker *worker, unsigned timeout_ms)
+{
+    if (!worker)
+        return;
+    if (worker->thread_started) {
+        struct timespec deadline;
+        clock_gettime(CLOCK_REALTIME, &deadline);   /* pthread_timedjoin_np's clock */
+        deadline.tv_sec += timeout_ms / 1000u;
+        deadline.tv_nsec += (long)(timeout_ms % 1000u) * 1000000L;
+        if (deadline.tv_nsec >= 1000000000L) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000L;
+        }
+        if (pthread_timedjoin_np(worker->thread, NULL, &deadline) != 0) {
+            Core *core = worker->core;
+            pthread_mutex_lock(&core->lock);
+            if (!worker->finished) {
+                worker->orphaned = true;
+                core->refs++;
+                pthread_detach(worker->thread);
+                pthread_mutex_unlock(&core->lock);
+                return;
+            }
+            pthread_mutex_unlock(&core->lock);
+            pthread_join(worker->thread, NULL);
+        }
+    }
+    worker_free(worker);
 }
 
 int host_worker_enqueue_locked(HostWorker *worker, const HostRequest *request)

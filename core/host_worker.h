@@ -38,8 +38,11 @@ HostWorker *host_worker_new(Core *core, size_t index, char **error);
 
 /* Asks the thread to finish (Core.stopping must be set, or soon be). */
 void host_worker_request_stop(HostWorker *worker);
-/* Waits for the thread and frees the worker. Accepts NULL. */
-void host_worker_join_free(HostWorker *worker);
+/* Waits for the thread (at most timeout_ms) and frees the worker. A thread
+ * still inside libvirt after that (a connection attempt to a black-holed
+ * address) is orphaned instead: it keeps a Core reference, and frees itself
+ * and lets go once libvirt returns. Accepts NULL. */
+void host_worker_join_free(HostWorker *worker, unsigned timeout_ms);
 
 /* Queues a request (ownership of request->domain_name passes to the queue)
  * and wakes the worker. Core.lock held. Returns 0, or -1 when out of memory
