@@ -122,6 +122,11 @@ static void publish_outcome(EngineMigration *migration, const MigrationRunResult
     free(view->error);
     view->error = call_failed && result->error ? strdup(result->error) : NULL;
     view->ended_ms = engine_now_ms();
+    /* The watcher published the source's job while it ran; it ran out. */
+    DomainView *source_domain = engine_find_domain_locked(core, view->source_host,
+                                                          view->domain_uuid);
+    if (source_domain)
+        source_domain->has_job = false;
     if (result->have_completed)
         view->last = result->completed;
     else if (result->have_last)

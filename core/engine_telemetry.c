@@ -184,7 +184,10 @@ static void publish_job(HostWorker *worker, const char *uuid, const JobStats *st
     DomainView *domain = engine_find_domain_locked(core, worker->index, uuid);
     if (domain) {
         domain->has_job = stats->type == JOB_TYPE_BOUNDED || stats->type == JOB_TYPE_UNBOUNDED;
-        domain->job = *stats;
+        /* When the job is over, keep its last sample: "no job" has no numbers
+         * worth showing, the last ones are. */
+        if (domain->has_job)
+            domain->job = *stats;
         if (domain->has_job && job_stats_has(stats, JS_MEM_DIRTY_RATE) &&
             job_stats_has(stats, JS_MEM_PAGE_SIZE))
             engine_push_dirty_rate(domain,
