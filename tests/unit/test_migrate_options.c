@@ -1,0 +1,890 @@
+/* migrate_options: defaults, copy/clear ownership (under ASan), and one table
+ * row per validation rule, each asserting the exact field marked and a piece
+ * of the message; valid combinations must produce no problem at all. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "migrate_options.h"
+
+#define DOMAIN_NAME "vm1"
+#define DOMAIN_UUID "0b5d6c8e-1f2a-4c3b-9d4e-5f6a7b8c9d0e"
+#define V(major, minor, micro) ((major) * 1000000ul + (minor) * 1000ul + (micro))
+
+/* XML fixtures, written once for the whole group. */
+static char good_xml[64], other_name_xml[64], other_uuid_xml[64], renamed_xml[64],
+            malformed_xml[64], network_xml[64], missing_xml[64];
+
+static void write_fixture(char *path, size_t size, const char *content)
+{
+    snprintf(path, size, "/tmp/virtmig-test-options-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, content, strlen(content)), (ssize_t)strlen(content));
+    close(fd);
+}
+
+static int setup_fixtures(void **state)
+{
+    (void)state;
+    write_fixture(good_xml, sizeof(good_xml),
+                  "<domain type='kvm'><name>vm1</name><uuid>" DOMAIN_UUID "</uuid>"
+                  "<memory>65536</memory></domain>");
+    write_fixture(other_name_xml, sizeof(other_name_xml),
+                  "<domain type='kvm'><name>someone-else</name></domain>");
+    write_fixture(other_uuid_xml, sizeof(other_uuid_xml),
+                  "<domain type='kvm'><name>vm1</name>"
+                  "<uuid>11111111-2222-3333-4444-555555555555</uuid></domain>");
+    write_fixture(renamed_xml, sizeof(renamed_xml),
+                  "<domain type='kvm'><name>vm1-new</name></domain>");
+    write_fixture(malformed_xml, sizeof(malformed_xml),
+                  "<domain type='kvm'>\n<name>vm1</name>\n<memory>1</domain>\n");
+    write_fixture(network_xml, sizeof(network_xml), "<network><name>vm1</name></network>");
+    snprintf(missing_xml, sizeof(missing_xml), "/tmp/virtmig-test-options-does-not-exist");
+    return 0;
+}
+
+static int teardown_fixtures(void **state)
+{
+    (void)state;
+    unlink(good_xml);
+    unlink(other_name_xml);
+    unlink(other_uuid_xml);
+    unlink(renamed_xml);
+    unlink(malformed_xml);
+    unlink(network_xml);
+    return 0;
+}
+
+/* ---- table of rules ------------------------------------------------------ */
+
+typedef void (*Mutate)(MigrateOptions *o, MigrateContext *c);
+
+typedef struct {
+    const char *name;
+    Mutate mutate;
+    OptionField field;
+    const char *message_part;
+} RuleRow;
+
+/* Strings in options are owned (clear frees them): set them with this. */
+static void set(char **slot, const char *value)
+{
+    free(*slot);
+    *slot = value ? strdup(value) : NULL;
+    assert_true(!value || *slot);
+}
+
+static void set_disks(MigrateOptions *o, const char *a, const char *b)
+{
+    o->migrate_disks = calloc(2, sizeof(char *));
+    assert_non_null(o->migrate_disks);
+    o->migrate_disks[0] = strdup(a);
+    o->migrate_disks_count = 1;
+    if (b) {
+        o->migrate_disks[1] = strdup(b);
+        o->migrate_disks_count = 2;
+    }
+}
+
+/* mode */
+static void live_offline(MigrateOptions *o, MigrateContext *c) { (void)c; o->offline = true; }
+static void direct_p2p(MigrateOptions *o, MigrateContext *c) { (void)c; o->direct = true; }
+static void direct_alone(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->p2p = false; o->direct = true; }
+static void tunnelled_no_p2p(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->p2p = false; o->tunnelled = true; }
+static void tunnelled_parallel(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->tunnelled = true; o->parallel = true; }
+static void tunnelled_postcopy(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->tunnelled = true; o->postcopy = true; }
+static void tunnelled_copy_all(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->tunnelled = true; o->copy_storage_all = true; }
+static void tunnelled_copy_inc(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->tunnelled = true; o->copy_storage_inc = true; }
+static void tunnelled_migrate_uri(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->tunnelled = true; set(&o->migrate_uri, "tcp://10.0.0.2"); }
+static void tunnelled_listen(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->tunnelled = true; set(&o->listen_address, "0.0.0.0"); }
+static void tunnelled_disks_port(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->tunnelled = true; o->disks_port = 49153; }
+static void offline_not_persistent(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->live = false; o->offline = true; o->persistent = false; }
+static void offline_copy_storage(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->live = false; o->offline = true; o->copy_storage_all = true; }
+static void offline_tunnelled(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->live = false; o->offline = true; o->tunnelled = true; }
+static void offline_downtime(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->live = false; o->offline = true; o->max_downtime_ms = 500; }
+static void postcopy_not_live(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->live = false; o->postcopy = true; }
+static void postcopy_offline(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->live = false; o->offline = true; o->postcopy = true; }
+static void postcopy_suspend(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->postcopy = true; o->suspend = true; }
+static void undefine_not_persistent(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->undefine_source = true; o->persistent = false; }
+static void shut_off_not_offline(MigrateOptions *o, MigrateContext *c)
+{ (void)o; c->domain_state_known = true; c->domain_active = false; }
+
+/* storage */
+static void copy_all_and_inc(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->copy_storage_all = true; o->copy_storage_inc = true; }
+static void disks_without_copy(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set_disks(o, "vda", NULL); }
+static void disks_bad_name(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->copy_storage_all = true; set_disks(o, "vda,vdb", NULL); }
+static void disks_twice(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->copy_storage_all = true; set_disks(o, "vda", "vda"); }
+static void disks_port_range(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->copy_storage_all = true; o->disks_port = 70000; }
+static void disks_port_without_copy(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->disks_port = 49153; }
+static void disks_uri_without_copy(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->disks_uri, "tcp://10.0.0.2:49153"); }
+static void disks_uri_and_port(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->copy_storage_all = true; o->disks_port = 49153; set(&o->disks_uri, "tcp://h:1"); }
+static void disks_uri_scheme(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->copy_storage_all = true; set(&o->disks_uri, "rdma://10.0.0.2"); }
+static void disks_uri_not_uri(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->copy_storage_all = true; set(&o->disks_uri, "10.0.0.2"); }
+static void disks_uri_unix_no_path(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->copy_storage_all = true; set(&o->disks_uri, "unix://"); }
+static void disks_uri_tcp_no_host(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->copy_storage_all = true; set(&o->disks_uri, "tcp:///x"); }
+
+/* convergence */
+static void bandwidth_too_big(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->bandwidth_mibs = MIGRATE_BANDWIDTH_MAX_MIBS + 1; }
+static void postcopy_bw_without_postcopy(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->postcopy_bandwidth_mibs = 100; }
+static void postcopy_bw_too_big(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->postcopy = true; o->postcopy_bandwidth_mibs = MIGRATE_BANDWIDTH_MAX_MIBS + 1; }
+static void downtime_too_big(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->max_downtime_ms = 2000001; }
+static void timeout_not_live(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->live = false; o->timeout_s = 30; o->timeout_action = TIMEOUT_ACTION_SUSPEND; }
+static void timeout_without_action(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->timeout_s = 30; }
+static void action_without_timeout(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->timeout_action = TIMEOUT_ACTION_SUSPEND; }
+static void timeout_postcopy_needs_postcopy(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->timeout_s = 30; o->timeout_action = TIMEOUT_ACTION_POSTCOPY; }
+static void timeout_too_big(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->timeout_s = 3000000000u; o->timeout_action = TIMEOUT_ACTION_SUSPEND; }
+static void ac_initial_without_ac(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->auto_converge_initial = 20; }
+static void ac_increment_without_ac(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->auto_converge_increment = 10; }
+static void ac_initial_range(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->auto_converge = true; o->auto_converge_initial = 100; }
+static void ac_increment_range(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->auto_converge = true; o->auto_converge_increment = 0; }
+
+/* compression */
+static void methods_without_compressed(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->compression_methods = COMPRESS_MT; }
+static void methods_unknown_bits(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->compressed = true; o->compression_methods = 1u << 7; }
+static void mt_level_range(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->compressed = true; o->compression_methods = COMPRESS_MT; o->comp_mt_level = 10; }
+static void mt_threads_range(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->compressed = true; o->compression_methods = COMPRESS_MT; o->comp_mt_threads = 0; }
+static void mt_dthreads_range(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->compressed = true; o->compression_methods = COMPRESS_MT; o->comp_mt_dthreads = 256; }
+static void mt_level_without_mt(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->compressed = true; o->comp_mt_level = 5; }
+static void mt_threads_without_mt(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->comp_mt_threads = 4; }
+static void xbzrle_cache_small(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->compressed = true; o->comp_xbzrle_cache = 0; }
+static void xbzrle_cache_without_xbzrle(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->compressed = true; o->compression_methods = COMPRESS_MT; o->comp_xbzrle_cache = 1 << 26; }
+static void zlib_without_parallel(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->compressed = true; o->compression_methods = COMPRESS_ZLIB; }
+static void mt_with_parallel(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->parallel = true; o->compressed = true; o->compression_methods = COMPRESS_MT; }
+static void parallel_compressed_default(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->parallel = true; o->compressed = true; }
+static void zlib_and_zstd(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->parallel = true; o->compressed = true; o->compression_methods = COMPRESS_ZLIB | COMPRESS_ZSTD; }
+static void zlib_level_range(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->parallel = true; o->compressed = true; o->compression_methods = COMPRESS_ZLIB; o->comp_zlib_level = 10; }
+static void zstd_level_range(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->parallel = true; o->compressed = true; o->compression_methods = COMPRESS_ZSTD; o->comp_zstd_level = 21; }
+static void zlib_level_without_zlib(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->parallel = true; o->compressed = true; o->compression_methods = COMPRESS_ZSTD; o->comp_zlib_level = 3; }
+static void zstd_level_without_zstd(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->parallel = true; o->compressed = true; o->compression_methods = COMPRESS_ZLIB; o->comp_zstd_level = 3; }
+
+/* parallel */
+static void connections_without_parallel(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->parallel_connections = 4; }
+static void connections_range(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->parallel = true; o->parallel_connections = 256; }
+static void connections_zero(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->parallel = true; o->parallel_connections = 0; }
+static void zerocopy_without_parallel(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->zerocopy = true; }
+static void zerocopy_compressed(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->parallel = true; o->zerocopy = true; o->compressed = true; o->compression_methods = COMPRESS_ZSTD; }
+static void zerocopy_tls(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->parallel = true; o->zerocopy = true; o->tls = true; }
+
+/* security and addresses */
+static void tls_destination_without_tls(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->tls_destination, "dest.example.com"); }
+static void tls_destination_empty(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->tls = true; set(&o->tls_destination, ""); }
+static void tls_unix_disks_uri(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->tls = true; o->copy_storage_all = true; set(&o->disks_uri, "unix:///run/disks.sock"); }
+static void migrate_uri_no_scheme(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->migrate_uri, "10.0.0.2"); }
+static void migrate_uri_bad_scheme(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->migrate_uri, "http://10.0.0.2"); }
+static void migrate_uri_no_host(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->migrate_uri, "tcp:10.0.0.2"); }
+static void migrate_uri_bad_port(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->migrate_uri, "tcp://10.0.0.2:99999"); }
+static void migrate_uri_bad_host(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->migrate_uri, "tcp://bad_host!:49152"); }
+static void migrate_uri_space(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->migrate_uri, "tcp://10.0.0.2 :49152"); }
+static void migrate_uri_unix_no_path(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->migrate_uri, "unix:"); }
+static void migrate_uri_unix_listen(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->migrate_uri, "unix:///run/mig.sock"); set(&o->listen_address, "0.0.0.0"); }
+static void migrate_uri_unix_copy_storage(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->migrate_uri, "unix:///run/mig.sock"); o->copy_storage_all = true; }
+static void migrate_uri_unix_tls(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->migrate_uri, "unix:///run/mig.sock"); o->tls = true; }
+static void listen_address_bad(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->listen_address, "10.0.0.300"); }
+static void listen_address_spaces(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->listen_address, "my host"); }
+static void graphics_uri_scheme(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->graphics_uri, "rdp://10.0.0.2"); }
+static void graphics_uri_no_host(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->graphics_uri, "spice://:5900"); }
+static void graphics_uri_not_uri(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->graphics_uri, "10.0.0.2:5900"); }
+
+/* names and files */
+static void dname_empty(MigrateOptions *o, MigrateContext *c) { (void)c; set(&o->dname, ""); }
+static void dname_slash(MigrateOptions *o, MigrateContext *c) { (void)c; set(&o->dname, "a/b"); }
+static void dname_newline(MigrateOptions *o, MigrateContext *c) { (void)c; set(&o->dname, "a\nb"); }
+static void xml_missing(MigrateOptions *o, MigrateContext *c) { (void)c; set(&o->dest_xml_path, missing_xml); }
+static void xml_malformed(MigrateOptions *o, MigrateContext *c) { (void)c; set(&o->dest_xml_path, malformed_xml); }
+static void xml_not_domain(MigrateOptions *o, MigrateContext *c) { (void)c; set(&o->dest_xml_path, network_xml); }
+static void xml_other_name(MigrateOptions *o, MigrateContext *c) { (void)c; set(&o->dest_xml_path, other_name_xml); }
+static void xml_other_uuid(MigrateOptions *o, MigrateContext *c) { (void)c; set(&o->dest_xml_path, other_uuid_xml); }
+static void xml_empty_path(MigrateOptions *o, MigrateContext *c) { (void)c; set(&o->dest_xml_path, ""); }
+static void xml_renamed_without_dname(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->dest_xml_path, renamed_xml); }
+static void persistent_xml_without_persistent(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->persistent = false; set(&o->persistent_xml_path, good_xml); }
+static void persistent_xml_missing(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->persistent_xml_path, missing_xml); }
+
+/* version gating */
+static void zerocopy_on_8_0(MigrateOptions *o, MigrateContext *c)
+{ c->source_libvirt_version = V(8, 0, 0); o->parallel = true; o->zerocopy = true; }
+static void zstd_on_9_0(MigrateOptions *o, MigrateContext *c)
+{ c->source_libvirt_version = V(9, 0, 0); o->parallel = true; o->compressed = true; o->compression_methods = COMPRESS_ZSTD; }
+static void zlib_level_on_9_0(MigrateOptions *o, MigrateContext *c)
+{ c->source_libvirt_version = V(9, 0, 0); o->parallel = true; o->compressed = true; o->compression_methods = COMPRESS_ZLIB; o->comp_zlib_level = 5; }
+static void parallel_on_5_1(MigrateOptions *o, MigrateContext *c)
+{ c->source_libvirt_version = V(5, 1, 0); o->parallel = true; }
+static void postcopy_bw_on_5_0(MigrateOptions *o, MigrateContext *c)
+{ c->source_libvirt_version = V(5, 0, 0); o->postcopy = true; o->postcopy_bandwidth_mibs = 50; }
+static void tls_destination_on_5_10(MigrateOptions *o, MigrateContext *c)
+{ c->source_libvirt_version = V(5, 10, 0); o->tls = true; set(&o->tls_destination, "d"); }
+static void disks_uri_on_6_7(MigrateOptions *o, MigrateContext *c)
+{ c->source_libvirt_version = V(6, 7, 0); o->copy_storage_all = true; set(&o->disks_uri, "tcp://h:1"); }
+
+static const RuleRow rules[] = {
+    {"live and offline", live_offline, OPT_FIELD_OFFLINE, "live and offline exclude each other"},
+    {"direct with p2p", direct_p2p, OPT_FIELD_DIRECT, "direct excludes p2p and tunnelled"},
+    {"direct alone", direct_alone, OPT_FIELD_DIRECT, "QEMU driver has no direct migration"},
+    {"tunnelled without p2p", tunnelled_no_p2p, OPT_FIELD_TUNNELLED, "tunnelled needs p2p"},
+    {"tunnelled parallel", tunnelled_parallel, OPT_FIELD_PARALLEL, "untick parallel or tunnelled"},
+    {"tunnelled postcopy", tunnelled_postcopy, OPT_FIELD_POSTCOPY,
+     "post-copy is not supported with tunnelled migration"},
+    {"tunnelled copy all", tunnelled_copy_all, OPT_FIELD_COPY_STORAGE_ALL,
+     "copying storage is not supported with tunnelled"},
+    {"tunnelled copy inc", tunnelled_copy_inc, OPT_FIELD_COPY_STORAGE_INC,
+     "copying storage is not supported with tunnelled"},
+    {"tunnelled migrate uri", tunnelled_migrate_uri, OPT_FIELD_MIGRATE_URI,
+     "a migration URI is not supported by tunnelled migration"},
+    {"tunnelled listen address", tunnelled_listen, OPT_FIELD_LISTEN_ADDRESS,
+     "a listen address is not supported by tunnelled migration"},
+    {"tunnelled disks port", tunnelled_disks_port, OPT_FIELD_DISKS_PORT,
+     "a disks port is not supported by tunnelled migration"},
+    {"offline needs persistent", offline_not_persistent, OPT_FIELD_PERSISTENT,
+     "it needs persistent: tick persistent"},
+    {"offline copy storage", offline_copy_storage, OPT_FIELD_COPY_STORAGE_ALL,
+     "offline migration cannot copy storage"},
+    {"offline tunnelled", offline_tunnelled, OPT_FIELD_TUNNELLED,
+     "tunnelled offline migration makes no sense"},
+    {"offline max downtime", offline_downtime, OPT_FIELD_MAX_DOWNTIME,
+     "not to an offline one"},
+    {"postcopy not live", postcopy_not_live, OPT_FIELD_POSTCOPY,
+     "post-copy needs a live migration"},
+    {"postcopy offline", postcopy_offline, OPT_FIELD_POSTCOPY,
+     "post-copy needs a live migration"},
+    {"postcopy suspend", postcopy_suspend, OPT_FIELD_SUSPEND,
+     "post-copy cannot leave the domain paused"},
+    {"undefine without persistent", undefine_not_persistent, OPT_FIELD_UNDEFINE_SOURCE,
+     "would leave no definition on either host"},
+    {"shut-off domain", shut_off_not_offline, OPT_FIELD_OFFLINE,
+     "the domain is shut off"},
+
+    {"copy all and inc", copy_all_and_inc, OPT_FIELD_COPY_STORAGE_INC,
+     "copy-storage-all and copy-storage-inc exclude each other"},
+    {"disks without copy", disks_without_copy, OPT_FIELD_MIGRATE_DISKS,
+     "choosing disks to migrate needs copy storage"},
+    {"disk name with comma", disks_bad_name, OPT_FIELD_MIGRATE_DISKS,
+     "('vda,vdb') is not a target name"},
+    {"disk listed twice", disks_twice, OPT_FIELD_MIGRATE_DISKS, "disk vda is listed twice"},
+    {"disks port range", disks_port_range, OPT_FIELD_DISKS_PORT,
+     "disks port 70000 is not a TCP port"},
+    {"disks port without copy", disks_port_without_copy, OPT_FIELD_DISKS_PORT,
+     "a disks port is only used when copying storage"},
+    {"disks uri without copy", disks_uri_without_copy, OPT_FIELD_DISKS_URI,
+     "a disks URI is only used when copying storage"},
+    {"disks uri and port", disks_uri_and_port, OPT_FIELD_DISKS_URI,
+     "disks port and disks URI exclude each other"},
+    {"disks uri scheme", disks_uri_scheme, OPT_FIELD_DISKS_URI,
+     "disks URI scheme 'rdma' is not supported"},
+    {"disks uri not a uri", disks_uri_not_uri, OPT_FIELD_DISKS_URI,
+     "disks URI '10.0.0.2' is not a URI (it has no scheme)"},
+    {"disks uri unix without path", disks_uri_unix_no_path, OPT_FIELD_DISKS_URI,
+     "has no socket path"},
+    {"disks uri tcp without host", disks_uri_tcp_no_host, OPT_FIELD_DISKS_URI,
+     "has no host"},
+
+    {"bandwidth too big", bandwidth_too_big, OPT_FIELD_BANDWIDTH,
+     "above libvirt's limit of 8796093022207 MiB/s"},
+    {"postcopy bandwidth without postcopy", postcopy_bw_without_postcopy,
+     OPT_FIELD_POSTCOPY_BANDWIDTH, "a post-copy bandwidth needs post-copy"},
+    {"postcopy bandwidth too big", postcopy_bw_too_big, OPT_FIELD_POSTCOPY_BANDWIDTH,
+     "post-copy bandwidth 8796093022208 MiB/s is above"},
+    {"max downtime too big", downtime_too_big, OPT_FIELD_MAX_DOWNTIME,
+     "above QEMU's limit of 2000000 ms"},
+    {"timeout not live", timeout_not_live, OPT_FIELD_TIMEOUT,
+     "a timeout only applies to a live migration"},
+    {"timeout without action", timeout_without_action, OPT_FIELD_TIMEOUT_ACTION,
+     "a timeout needs an action"},
+    {"action without timeout", action_without_timeout, OPT_FIELD_TIMEOUT,
+     "no timeout: give the number of seconds"},
+    {"timeout post-copy needs postcopy", timeout_postcopy_needs_postcopy,
+     OPT_FIELD_TIMEOUT_ACTION, "needs post-copy enabled at launch"},
+    {"timeout too big", timeout_too_big, OPT_FIELD_TIMEOUT, "timeout 3000000000 s is too large"},
+    {"auto-converge initial without auto-converge", ac_initial_without_ac,
+     OPT_FIELD_AUTO_CONVERGE_INITIAL, "auto-converge initial needs auto-converge"},
+    {"auto-converge increment without auto-converge", ac_increment_without_ac,
+     OPT_FIELD_AUTO_CONVERGE_INCREMENT, "auto-converge increment needs auto-converge"},
+    {"auto-converge initial range", ac_initial_range, OPT_FIELD_AUTO_CONVERGE_INITIAL,
+     "auto-converge initial 100% is out of range: QEMU takes 1 to 99"},
+    {"auto-converge increment range", ac_increment_range, OPT_FIELD_AUTO_CONVERGE_INCREMENT,
+     "auto-converge increment 0% is out of range"},
+
+    {"methods without compressed", methods_without_compressed,
+     OPT_FIELD_COMPRESSION_METHODS, "compression is off: tick compressed"},
+    {"unknown method bits", methods_unknown_bits, OPT_FIELD_COMPRESSION_METHODS,
+     "unknown compression method bits 0x80"},
+    {"mt level range", mt_level_range, OPT_FIELD_COMP_MT_LEVEL,
+     "multithread compression level 10 is out of range: give 0 to 9"},
+    {"mt threads range", mt_threads_range, OPT_FIELD_COMP_MT_THREADS,
+     "compression threads 0 is out of range: give 1 to 255"},
+    {"mt dthreads range", mt_dthreads_range, OPT_FIELD_COMP_MT_DTHREADS,
+     "decompression threads 256 is out of range"},
+    {"mt level without mt", mt_level_without_mt, OPT_FIELD_COMP_MT_LEVEL,
+     "multithread compression settings need the mt method"},
+    {"mt threads without mt", mt_threads_without_mt, OPT_FIELD_COMP_MT_THREADS,
+     "multithread compression settings need the mt method"},
+    {"xbzrle cache too small", xbzrle_cache_small, OPT_FIELD_COMP_XBZRLE_CACHE,
+     "xbzrle cache of 0 bytes is too small"},
+    {"xbzrle cache without xbzrle", xbzrle_cache_without_xbzrle, OPT_FIELD_COMP_XBZRLE_CACHE,
+     "an xbzrle cache size needs the xbzrle method"},
+    {"zlib without parallel", zlib_without_parallel, OPT_FIELD_COMPRESSION_METHODS,
+     "zlib and zstd compression only work with parallel migration"},
+    {"mt with parallel", mt_with_parallel, OPT_FIELD_COMPRESSION_METHODS,
+     "xbzrle and mt compression do not work with parallel migration"},
+    {"parallel compressed without method", parallel_compressed_default,
+     OPT_FIELD_COMPRESSION_METHODS, "parallel migration has no default compression"},
+    {"zlib and zstd", zlib_and_zstd, OPT_FIELD_COMPRESSION_METHODS,
+     "only one of zlib and zstd"},
+    {"zlib level range", zlib_level_range, OPT_FIELD_COMP_ZLIB_LEVEL,
+     "zlib level 10 is out of range: give 0 to 9"},
+    {"zstd level range", zstd_level_range, OPT_FIELD_COMP_ZSTD_LEVEL,
+     "zstd level 21 is out of range: give 0 to 20"},
+    {"zlib level without zlib", zlib_level_without_zlib, OPT_FIELD_COMP_ZLIB_LEVEL,
+     "a zlib level needs the zlib method"},
+    {"zstd level without zstd", zstd_level_without_zstd, OPT_FIELD_COMP_ZSTD_LEVEL,
+     "a zstd level needs the zstd method"},
+
+    {"connections without parallel", connections_without_parallel,
+     OPT_FIELD_PARALLEL_CONNECTIONS, "parallel connections need parallel migration"},
+    {"connections range", connections_range, OPT_FIELD_PARALLEL_CONNECTIONS,
+     "parallel connections 256 is out of range: give 1 to 255"},
+    {"connections zero", connections_zero, OPT_FIELD_PARALLEL_CONNECTIONS,
+     "parallel connections 0 is out of range"},
+    {"zerocopy without parallel", zerocopy_without_parallel, OPT_FIELD_ZEROCOPY,
+     "zero-copy only works with parallel migration"},
+    {"zerocopy compressed", zerocopy_compressed, OPT_FIELD_ZEROCOPY,
+     "zero-copy cannot send compressed pages"},
+    {"zerocopy tls", zerocopy_tls, OPT_FIELD_ZEROCOPY, "zero-copy cannot send through TLS"},
+
+    {"tls destination without tls", tls_destination_without_tls, OPT_FIELD_TLS_DESTINATION,
+     "a TLS destination name is only used with TLS"},
+    {"tls destination empty", tls_destination_empty, OPT_FIELD_TLS_DESTINATION,
+     "the TLS destination name is empty"},
+    {"tls over unix disks uri", tls_unix_disks_uri, OPT_FIELD_DISKS_URI,
+     "TLS over a unix:// disks URI"},
+    {"migrate uri without scheme", migrate_uri_no_scheme, OPT_FIELD_MIGRATE_URI,
+     "migration URI '10.0.0.2' is not a URI (it has no scheme)"},
+    {"migrate uri unsupported scheme", migrate_uri_bad_scheme, OPT_FIELD_MIGRATE_URI,
+     "migration URI scheme 'http' is not supported by QEMU"},
+    {"migrate uri without host", migrate_uri_no_host, OPT_FIELD_MIGRATE_URI,
+     "migration URI 'tcp:10.0.0.2' has no host: write tcp://host[:port]"},
+    {"migrate uri bad port", migrate_uri_bad_port, OPT_FIELD_MIGRATE_URI,
+     "its port is not a number from 1 to 65535"},
+    {"migrate uri bad host", migrate_uri_bad_host, OPT_FIELD_MIGRATE_URI,
+     "host 'bad_host!' is neither an IP address nor a host name"},
+    {"migrate uri with a space", migrate_uri_space, OPT_FIELD_MIGRATE_URI,
+     "it contains a space or control character"},
+    {"migrate uri unix without path", migrate_uri_unix_no_path, OPT_FIELD_MIGRATE_URI,
+     "has no socket path"},
+    {"unix migrate uri with listen address", migrate_uri_unix_listen, OPT_FIELD_LISTEN_ADDRESS,
+     "a listen address cannot be used with a unix:// migration URI"},
+    {"unix migrate uri copying storage", migrate_uri_unix_copy_storage, OPT_FIELD_DISKS_URI,
+     "needs a disks URI too"},
+    {"unix migrate uri with tls", migrate_uri_unix_tls, OPT_FIELD_TLS_DESTINATION,
+     "fill in tls-destination"},
+    {"listen address not an address", listen_address_bad, OPT_FIELD_LISTEN_ADDRESS,
+     "listen address '10.0.0.300' is neither an IP address nor a host name"},
+    {"listen address with a space", listen_address_spaces, OPT_FIELD_LISTEN_ADDRESS,
+     "listen address 'my host'"},
+    {"graphics uri scheme", graphics_uri_scheme, OPT_FIELD_GRAPHICS_URI,
+     "graphics URI scheme 'rdp' is not supported: use spice:// or vnc://"},
+    {"graphics uri without host", graphics_uri_no_host, OPT_FIELD_GRAPHICS_URI,
+     "has no host"},
+    {"graphics uri not a uri", graphics_uri_not_uri, OPT_FIELD_GRAPHICS_URI,
+     "is not a URI"},
+
+    {"dname empty", dname_empty, OPT_FIELD_DNAME, "the new name is empty"},
+    {"dname with slash", dname_slash, OPT_FIELD_DNAME, "contains '/'"},
+    {"dname with newline", dname_newline, OPT_FIELD_DNAME, "control character"},
+    {"dest xml missing", xml_missing, OPT_FIELD_DEST_XML,
+     "cannot read /tmp/virtmig-test-options-does-not-exist: No such file or directory"},
+    {"dest xml malformed", xml_malformed, OPT_FIELD_DEST_XML, ":3: Opening and ending tag mismatch"},
+    {"dest xml not a domain", xml_not_domain, OPT_FIELD_DEST_XML,
+     "the root element is <network>, not <domain>"},
+    {"dest xml other name", xml_other_name, OPT_FIELD_DEST_XML,
+     "names the domain 'someone-else', not 'vm1'"},
+    {"dest xml other uuid", xml_other_uuid, OPT_FIELD_DEST_XML,
+     "has uuid 11111111-2222-3333-4444-555555555555, but the domain's is " DOMAIN_UUID},
+    {"dest xml empty path", xml_empty_path, OPT_FIELD_DEST_XML, "file name is empty"},
+    {"dest xml renamed without dname", xml_renamed_without_dname, OPT_FIELD_DEST_XML,
+     "use dname to rename"},
+    {"persistent xml without persistent", persistent_xml_without_persistent,
+     OPT_FIELD_PERSISTENT_XML, "a persistent XML is only used with persistent"},
+    {"persistent xml missing", persistent_xml_missing, OPT_FIELD_PERSISTENT_XML,
+     "persistent XML: cannot read"},
+
+    {"zerocopy on libvirt 8.0", zerocopy_on_8_0, OPT_FIELD_ZEROCOPY,
+     "zero-copy (--zerocopy) needs libvirt 8.5.0 on the source host, which runs 8.0.0"},
+    {"zstd on libvirt 9.0", zstd_on_9_0, OPT_FIELD_COMP_ZSTD_LEVEL,
+     "zstd compression (--comp-zstd-level) needs libvirt 9.4.0 on the source host, which runs 9.0.0"},
+    {"zlib level on libvirt 9.0", zlib_level_on_9_0, OPT_FIELD_COMP_ZLIB_LEVEL,
+     "needs libvirt 9.4.0"},
+    {"parallel on libvirt 5.1", parallel_on_5_1, OPT_FIELD_PARALLEL,
+     "parallel migration (--parallel) needs libvirt 5.2.0"},
+    {"post-copy bandwidth on libvirt 5.0", postcopy_bw_on_5_0, OPT_FIELD_POSTCOPY_BANDWIDTH,
+     "needs libvirt 5.1.0 on the source host, which runs 5.0.0"},
+    {"tls destination on libvirt 5.10", tls_destination_on_5_10, OPT_FIELD_TLS_DESTINATION,
+     "needs libvirt 6.0.0 on the source host, which runs 5.10.0"},
+    {"disks uri on libvirt 6.7", disks_uri_on_6_7, OPT_FIELD_DISKS_URI,
+     "needs libvirt 6.8.0"},
+};
+
+static MigrateContext base_context(void)
+{
+    MigrateContext context = {
+        .domain_name = DOMAIN_NAME,
+        .domain_uuid = DOMAIN_UUID,
+        .source_libvirt_version = 0,
+        .domain_active = true,
+        .domain_state_known = true,
+    };
+    return context;
+}
+
+static void describe(const OptionProblem *problems, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        print_message("    problem %zu: field %d (%s): %s\n", i, problems[i].field,
+                      migrate_option_field_name(problems[i].field), problems[i].message);
+}
+
+static void test_rule(void **state)
+{
+    const RuleRow *row = *state;
+    MigrateOptions options;
+    migrate_options_init(&options);
+    MigrateContext context = base_context();
+    row->mutate(&options, &context);
+
+    OptionProblem problems[16];
+    memset(problems, 0, sizeof(problems));
+    size_t count = migrate_options_validate(&options, &context, problems, 16);
+    bool found = false;
+    for (size_t i = 0; i < count && i < 16; i++)
+        if (problems[i].field == row->field && strstr(problems[i].message, row->message_part))
+            found = true;
+    if (!found) {
+        describe(problems, count < 16 ? count : 16);
+        fail_msg("rule '%s': no problem on field %d (%s) containing '%s'", row->name,
+                 row->field, migrate_option_field_name(row->field), row->message_part);
+    }
+    /* Every message says how to fix it, not only what is wrong. */
+    for (size_t i = 0; i < count && i < 16; i++) {
+        assert_true(strlen(problems[i].message) > 20);
+        assert_true(problems[i].field > OPT_FIELD_NONE && problems[i].field < OPT_FIELD_COUNT);
+    }
+    migrate_options_clear(&options);
+}
+
+/* ---- combinations that must pass --------------------------------------- */
+
+static void valid_defaults(MigrateOptions *o, MigrateContext *c) { (void)o; (void)c; }
+static void valid_defaults_9_0(MigrateOptions *o, MigrateContext *c)
+{ (void)o; c->source_libvirt_version = V(9, 0, 0); }
+static void valid_postcopy_tuned(MigrateOptions *o, MigrateContext *c)
+{
+    c->source_libvirt_version = V(9, 0, 0);
+    o->postcopy = true;
+    o->postcopy_bandwidth_mibs = 200;
+    o->auto_converge = true;
+    o->auto_converge_initial = 20;
+    o->auto_converge_increment = 10;
+    o->bandwidth_mibs = MIGRATE_BANDWIDTH_MAX_MIBS;
+    o->max_downtime_ms = 2000000;
+    o->timeout_s = 60;
+    o->timeout_action = TIMEOUT_ACTION_POSTCOPY;
+    o->abort_on_error = true;
+    o->change_protection = true;
+    o->unsafe = true;
+}
+static void valid_compression_mt_xbzrle(MigrateOptions *o, MigrateContext *c)
+{
+    c->source_libvirt_version = V(9, 0, 0);
+    o->compressed = true;
+    o->compression_methods = COMPRESS_MT | COMPRESS_XBZRLE;
+    o->comp_mt_level = 9;
+    o->comp_mt_threads = 255;
+    o->comp_mt_dthreads = 1;
+    o->comp_xbzrle_cache = 64ll << 20;
+}
+static void valid_default_xbzrle_cache(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->compressed = true; o->comp_xbzrle_cache = 4096; }
+static void valid_parallel_zstd_9_4(MigrateOptions *o, MigrateContext *c)
+{
+    c->source_libvirt_version = V(9, 4, 0);
+    o->parallel = true;
+    o->parallel_connections = 255;
+    o->compressed = true;
+    o->compression_methods = COMPRESS_ZSTD;
+    o->comp_zstd_level = 20;
+}
+static void valid_parallel_zerocopy(MigrateOptions *o, MigrateContext *c)
+{ c->source_libvirt_version = V(9, 0, 0); o->parallel = true; o->parallel_connections = 1; o->zerocopy = true; }
+static void valid_tls(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->tls = true; set(&o->tls_destination, "labhost2.example"); }
+static void valid_copy_storage(MigrateOptions *o, MigrateContext *c)
+{
+    c->source_libvirt_version = V(9, 0, 0);
+    o->copy_storage_all = true;
+    set_disks(o, "vda", "vdb");
+    o->disks_port = 49200;
+}
+static void valid_copy_storage_inc_disks_uri(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->copy_storage_inc = true; set(&o->disks_uri, "tcp://[fd00::2]:49200"); }
+static void valid_offline(MigrateOptions *o, MigrateContext *c)
+{
+    c->domain_active = false;
+    o->live = false;
+    o->offline = true;
+    o->undefine_source = true;
+}
+static void valid_offline_of_running(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->live = false; o->offline = true; }
+static void valid_non_live(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->live = false; o->suspend = true; }
+static void valid_client_managed_tunnel_free(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->p2p = false; }
+static void valid_tunnelled(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->tunnelled = true; o->compressed = true; }
+static void valid_addresses(MigrateOptions *o, MigrateContext *c)
+{
+    (void)c;
+    set(&o->migrate_uri, "tcp://198.18.77.12:49152");
+    set(&o->listen_address, "::");
+    set(&o->graphics_uri, "spice://labhost2.example:5900/?tlsPort=5901");
+}
+static void valid_rdma(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->migrate_uri, "rdma://[fd00::2]"); set(&o->listen_address, "labhost2"); }
+static void valid_unix_everything(MigrateOptions *o, MigrateContext *c)
+{
+    (void)c;
+    set(&o->migrate_uri, "unix:///run/virtmig/mig.sock");
+    o->copy_storage_all = true;
+    set(&o->disks_uri, "unix:///run/virtmig/disks.sock");
+}
+static void valid_xml_files(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->dest_xml_path, good_xml); set(&o->persistent_xml_path, good_xml); }
+static void valid_dname_with_xml(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->dname, "vm1-new"); set(&o->dest_xml_path, renamed_xml); }
+static void valid_dname_keeps_old_name_in_xml(MigrateOptions *o, MigrateContext *c)
+{ (void)c; set(&o->dname, "vm1 copy"); set(&o->dest_xml_path, good_xml); }
+static void valid_timeout_suspend(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->timeout_s = 1; o->timeout_action = TIMEOUT_ACTION_SUSPEND; }
+static void valid_disks_port_zero(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->copy_storage_all = true; o->disks_port = 0; }
+
+typedef struct {
+    const char *name;
+    Mutate mutate;
+} ValidRow;
+
+static const ValidRow valid_rows[] = {
+    {"defaults", valid_defaults},
+    {"defaults on libvirt 9.0", valid_defaults_9_0},
+    {"post-copy fully tuned", valid_postcopy_tuned},
+    {"mt and xbzrle compression", valid_compression_mt_xbzrle},
+    {"default xbzrle with cache", valid_default_xbzrle_cache},
+    {"parallel zstd on 9.4", valid_parallel_zstd_9_4},
+    {"parallel zero-copy", valid_parallel_zerocopy},
+    {"tls with destination", valid_tls},
+    {"copy storage with disks and port", valid_copy_storage},
+    {"copy storage inc with IPv6 disks uri", valid_copy_storage_inc_disks_uri},
+    {"offline of a shut-off domain", valid_offline},
+    {"offline of a running domain", valid_offline_of_running},
+    {"non-live, paused on arrival", valid_non_live},
+    {"client-managed", valid_client_managed_tunnel_free},
+    {"tunnelled", valid_tunnelled},
+    {"tcp migrate uri, listen ::, spice graphics", valid_addresses},
+    {"rdma with IPv6", valid_rdma},
+    {"unix sockets for memory and disks", valid_unix_everything},
+    {"destination and persistent XML", valid_xml_files},
+    {"dname with a renamed XML", valid_dname_with_xml},
+    {"dname with the original name in the XML", valid_dname_keeps_old_name_in_xml},
+    {"timeout suspend", valid_timeout_suspend},
+    {"disks port 0 (libvirt chooses)", valid_disks_port_zero},
+};
+
+static void test_valid_combinations(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(valid_rows) / sizeof(valid_rows[0]); i++) {
+        MigrateOptions options;
+        migrate_options_init(&options);
+        MigrateContext context = base_context();
+        valid_rows[i].mutate(&options, &context);
+        OptionProblem problems[8];
+        size_t count = migrate_options_validate(&options, &context, problems, 8);
+        if (count != 0) {
+            describe(problems, count < 8 ? count : 8);
+            fail_msg("valid combination '%s' got %zu problem(s)", valid_rows[i].name, count);
+        }
+        migrate_options_clear(&options);
+    }
+}
+
+/* ---- other behaviour ---------------------------------------------------- */
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    MigrateOptions o;
+    memset(&o, 0x5a, sizeof(o));
+    migrate_options_init(&o);
+    assert_true(o.live);
+    assert_true(o.p2p);
+    assert_true(o.persistent);
+    assert_false(o.offline || o.direct || o.tunnelled || o.undefine_source || o.suspend);
+    assert_false(o.postcopy || o.compressed || o.parallel || o.zerocopy || o.tls);
+    assert_int_equal(o.disks_port, -1);
+    assert_int_equal(o.auto_converge_initial, -1);
+    assert_int_equal(o.auto_converge_increment, -1);
+    assert_int_equal(o.comp_mt_level, -1);
+    assert_int_equal(o.comp_mt_threads, -1);
+    assert_int_equal(o.comp_mt_dthreads, -1);
+    assert_int_equal(o.comp_xbzrle_cache, -1);
+    assert_int_equal(o.comp_zlib_level, -1);
+    assert_int_equal(o.comp_zstd_level, -1);
+    assert_int_equal(o.parallel_connections, -1);
+    assert_int_equal(o.timeout_s, 0);
+    assert_int_equal(o.timeout_action, TIMEOUT_ACTION_NONE);
+    assert_int_equal(o.bandwidth_mibs, 0);
+    assert_int_equal(o.max_downtime_ms, 0);
+    assert_null(o.migrate_disks);
+    assert_null(o.dname);
+    assert_null(o.migrate_uri);
+    migrate_options_init(NULL);
+}
+
+static void fill_every_string(MigrateOptions *o)
+{
+    set_disks(o, "vda", "vdb");
+    set(&o->disks_uri, "tcp://h:1");
+    set(&o->tls_destination, "t");
+    set(&o->dname, "d");
+    set(&o->dest_xml_path, "/x.xml");
+    set(&o->persistent_xml_path, "/p.xml");
+    set(&o->migrate_uri, "tcp://h");
+    set(&o->listen_address, "0.0.0.0");
+    set(&o->graphics_uri, "vnc://h");
+}
+
+static void test_copy_and_clear(void **state)
+{
+    (void)state;
+    MigrateOptions src, dest;
+    migrate_options_init(&src);
+    fill_every_string(&src);
+    src.postcopy = true;
+    src.bandwidth_mibs = 123;
+    src.comp_mt_level = 4;
+    assert_int_equal(migrate_options_copy(&dest, &src), 0);
+
+    /* Equal values, separate storage. */
+    assert_int_equal(dest.migrate_disks_count, 2);
+    assert_ptr_not_equal(dest.migrate_disks, src.migrate_disks);
+    assert_string_equal(dest.migrate_disks[1], "vdb");
+    assert_ptr_not_equal(dest.migrate_disks[1], src.migrate_disks[1]);
+    assert_string_equal(dest.disks_uri, "tcp://h:1");
+    assert_string_equal(dest.tls_destination, "t");
+    assert_string_equal(dest.dname, "d");
+    assert_ptr_not_equal(dest.dname, src.dname);
+    assert_string_equal(dest.dest_xml_path, "/x.xml");
+    assert_string_equal(dest.persistent_xml_path, "/p.xml");
+    assert_string_equal(dest.migrate_uri, "tcp://h");
+    assert_string_equal(dest.listen_address, "0.0.0.0");
+    assert_string_equal(dest.graphics_uri, "vnc://h");
+    assert_true(dest.postcopy);
+    assert_int_equal(dest.bandwidth_mibs, 123);
+    assert_int_equal(dest.comp_mt_level, 4);
+
+    /* Clearing the source leaves the copy intact (ASan would catch a shared
+     * pointer), and clear resets to the defaults so it can run twice. */
+    migrate_options_clear(&src);
+    assert_null(src.dname);
+    assert_int_equal(src.migrate_disks_count, 0);
+    assert_true(src.live && src.p2p && src.persistent);
+    assert_string_equal(dest.migrate_disks[0], "vda");
+    migrate_options_clear(&src);
+    migrate_options_clear(&dest);
+    migrate_options_clear(NULL);
+
+    /* A copy of defaults has no strings. */
+    migrate_options_init(&src);
+    assert_int_equal(migrate_options_copy(&dest, &src), 0);
+    assert_null(dest.migrate_disks);
+    assert_null(dest.graphics_uri);
+    migrate_options_clear(&dest);
+    assert_int_equal(migrate_options_copy(NULL, &src), -1);
+    assert_int_equal(migrate_options_copy(&dest, NULL), -1);
+}
+
+static void test_problem_count_beyond_max(void **state)
+{
+    (void)state;
+    MigrateOptions o;
+    migrate_options_init(&o);
+    o.offline = true;                     /* live + offline */
+    o.direct = true;                      /* direct + p2p */
+    o.parallel_connections = 300;         /* range */
+    o.zerocopy = true;                    /* needs parallel */
+    OptionProblem one[1];
+    size_t count = migrate_options_validate(&o, NULL, one, 1);
+    assert_true(count >= 4);
+    assert_int_equal(one[0].field, OPT_FIELD_OFFLINE);
+    /* Counting only. */
+    assert_int_equal(migrate_options_validate(&o, NULL, NULL, 0), count);
+    /* NULL options is itself a problem, not a crash. */
+    assert_int_equal(migrate_options_validate(NULL, NULL, one, 1), 1);
+    migrate_options_clear(&o);
+}
+
+static void test_unknown_version_skips_gating(void **state)
+{
+    (void)state;
+    MigrateOptions o;
+    migrate_options_init(&o);
+    o.parallel = true;
+    o.compressed = true;
+    o.compression_methods = COMPRESS_ZSTD;
+    MigrateContext context = base_context();
+    context.source_libvirt_version = 0;
+    assert_int_equal(migrate_options_validate(&o, &context, NULL, 0), 0);
+    context.source_libvirt_version = V(9, 0, 0);
+    assert_int_equal(migrate_options_validate(&o, &context, NULL, 0), 1);
+
+    OptionField field = OPT_FIELD_NONE;
+    assert_int_equal(migrate_options_min_libvirt(&o, &field), V(9, 4, 0));
+    assert_int_equal(field, OPT_FIELD_COMP_ZSTD_LEVEL);
+    MigrateOptions defaults;
+    migrate_options_init(&defaults);
+    assert_int_equal(migrate_options_min_libvirt(&defaults, &field), 0);
+    assert_int_equal(field, OPT_FIELD_NONE);
+    migrate_options_clear(&o);
+}
+
+static void test_field_names(void **state)
+{
+    (void)state;
+    assert_string_equal(migrate_option_field_name(OPT_FIELD_NONE), "");
+    assert_string_equal(migrate_option_field_name(OPT_FIELD_COMP_MT_LEVEL), "--comp-mt-level");
+    assert_string_equal(migrate_option_field_name(OPT_FIELD_UNDEFINE_SOURCE), "--undefinesource");
+    assert_string_equal(migrate_option_field_name(OPT_FIELD_MIGRATE_URI), "--migrateuri");
+    assert_string_equal(migrate_option_field_name(OPT_FIELD_COUNT), "");
+    for (int f = OPT_FIELD_NONE + 1; f < OPT_FIELD_COUNT; f++)
+        assert_true(migrate_option_field_name((OptionField)f)[0] != '\0');
+}
+
+int main(void)
+{
+    size_t rule_count = sizeof(rules) / sizeof(rules[0]);
+    struct CMUnitTest *tests = calloc(rule_count + 8, sizeof(*tests));
+    assert_non_null(tests);
+    size_t n = 0;
+    for (size_t i = 0; i < rule_count; i++) {
+        tests[n].name = rules[i].name;
+        tests[n].test_func = test_rule;
+        tests[n].initial_state = (void *)&rules[i];
+        n++;
+    }
+    const struct CMUnitTest others[] = {
+        cmocka_unit_test(test_valid_combinations),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_copy_and_clear),
+        cmocka_unit_test(test_problem_count_beyond_max),
+        cmocka_unit_test(test_unknown_version_skips_gating),
+        cmocka_unit_test(test_field_names),
+    };
+    for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+        tests[n++] = others[i];
+    int failed = _cmocka_run_group_tests("migrate_options", tests, n, setup_fixtures,
+                                         teardown_fixtures);
+    free(tests);
+    return failed;
+}
