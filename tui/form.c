@@ -387,8 +387,8 @@ static FormResult launch(MigrationForm *form, Core *core)
     size_t blocking = form_blocking_problem_count(form);
     if (blocking > 0) {
         char text[320];
-        snprintf(text, sizeof(text), "Launch is disabled: %zu problem%s marked in red; "
-                 "fix %s first.", blocking, blocking == 1 ? " is" : "s are",
+        snprintf(text, sizeof(text), "Launch is disabled: %zu problem%s marked under "
+                 "the fields; fix %s first.", blocking, blocking == 1 ? " is" : "s are",
                  blocking == 1 ? "it" : "them");
         if (form->domain_present)   /* else the notice already says the domain is gone */
             set_notice(form, true, text);
@@ -411,7 +411,7 @@ static FormResult launch(MigrationForm *form, Core *core)
         form->problem_count = total;
         form->problems_from_core = true;
         set_notice(form, true, "The engine refused the launch: see the problems marked "
-                               "in red.");
+                               "under the fields.");
         focus_first_problem(form);
     } else {
         set_notice(form, true, "The engine could not start the migration (out of memory?); "

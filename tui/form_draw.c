@@ -36,6 +36,11 @@ typedef struct {
 
 static const char PROBLEM_INDENT[] = "      ";   /* under the label */
 
+static int clamp(int value, int low, int high)
+{
+    return value < low ? low : value > high ? high : value;
+}
+
 /* ---- the field list ------------------------------------------------- */
 
 /* Lines of the scrolling field area. Returns the count (lines may be NULL to
@@ -134,16 +139,18 @@ static void draw_value(const MigrationForm *form, WINDOW *window, int y,
         used = form_put(window, y, x, geometry->value_width, text, attrs, 0);
         break;
     default: {
-        int box = geometry->value_width;
+        /* leave room after the box for the unit and the virsh option */
+        int box = clamp(geometry->value_width - 24, 10, 28);
         int unit = info->unit ? (int)text_width(info->unit) + 1 : 0;
-        if (box > 28)
-            box = 28;
         if (box + unit > geometry->value_width)
             box = geometry->value_width - unit;
         if (box < 4)
             box = 4;
-        form_draw_input(window, y, x, box, &form->values.input[info->id], focused && enabled,
-                        false, attrs);
+        /* brackets keep an empty box visible in monochrome themes */
+        form_put(window, y, x, 1, "[", ui_color(THEME_FORM_LABEL), 0);
+        form_draw_input(window, y, x + 1, box - 2, &form->values.input[info->id],
+                        focused && enabled, false, attrs);
+        form_put(window, y, x + box - 1, 1, "]", ui_color(THEME_FORM_LABEL), 0);
         used = box;
         if (info->unit)
             used += 1 + form_put(window, y, x + box + 1, unit, info->unit,
@@ -241,7 +248,7 @@ static void draw_buttons(MigrationForm *form, WINDOW *window, int y, int left, i
                         blocking ? ui_color(THEME_FORM_ERROR) : ui_color(THEME_VERDICT_GOOD), 0);
     x += used + 2;
     if (left + width - x > 20)
-        form_put(window, y, x, left + width - x, "Tab/arrows move  Space toggles  Esc cancels",
+        form_put(window, y, x, left + width - x, "Tab move  Space toggle  Esc cancel",
                  ui_color(THEME_FOOTER_LABEL), 0);
 }
 
@@ -272,11 +279,6 @@ static void mark_rows(MigrationForm *form, int from, int count, FormRowKind kind
         if (row >= 0)
             form->rows[row] = (FormRowTarget){ .kind = kind, .field = field };
     }
-}
-
-static int clamp(int value, int low, int high)
-{
-    return value < low ? low : value > high ? high : value;
 }
 
 void migration_form_draw(MigrationForm *form, WINDOW *window)
@@ -334,16 +336,17 @@ void migration_form_draw(MigrationForm *form, WINDOW *window)
     }
 
     /* the fields */
-    size_t count = build_lines(form, width, NULL);
+    size_t count = build_lines(form, width - 2, NULL);
     FieldLine *lines = calloc(count ? count : 1, sizeof(*lines));
     if (!lines)
         return;
-    build_lines(form, width, lines);
+    build_lines(form, width - 2, lines);
     follow_focus(form, lines, count, (size_t)fields_height);
-    FieldGeometry geometry = { .width = width };
+    /* the last column of the area is kept for the scroll marks */
+    FieldGeometry geometry = { .width = width - 2 };
     geometry.label_width = clamp(width * 2 / 5, 20, 32);
     geometry.value_col = left + 2 + geometry.label_width;
-    geometry.value_width = left + width - geometry.value_col;
+    geometry.value_width = left + geometry.width - geometry.value_col;
     for (int i = 0; i < fields_height && form->scroll + (size_t)i < count; i++) {
         const FieldLine *line = &lines[form->scroll + (size_t)i];
         draw_field_line(form, window, fields_top + i, left, &geometry, line);
