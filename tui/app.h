@@ -12,6 +12,7 @@ typedef struct {
                                  PREFIX/share/virtmig/themes */
     const char *config_path;  /* NULL: $XDG_CONFIG_HOME/virtmig/virtmig.conf */
     const char *demo_script;  /* --demo: a scripted walkthrough, or NULL */
+    const char *journal_path; /* --journal, for the journal viewer; NULL: the default path */
 } TuiOptions;
 
 /* Returns the process exit status (0 on a normal quit). */

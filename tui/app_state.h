@@ -15,6 +15,7 @@
 #include "dialog.h"
 #include "domain_list.h"
 #include "form.h"
+#include "convergence.h"
 #include "layout.h"
 
 /* Parts of the screen to draw again (htop's reaction flags, tmux's redraw
@@ -92,6 +93,9 @@ void app_notice(App *app, MessageLevel level, const char *format, ...)
 /* The selected domain and the migration to show for it (either may be NULL). */
 const DomainView *app_selected_domain(const App *app);
 const MigrationView *app_selected_migration(const App *app);
+
+/* The convergence verdict of a migration under the limits it runs with now. */
+void migration_convergence(const MigrationView *migration, ConvergenceReport *report);
 
 /* Opens a dialog for a purpose (replacing any open one). */
 void app_open_dialog(App *app, Dialog *dialog, DialogPurpose purpose);
