@@ -1,0 +1,200 @@
+# The lab's guests, storage and networks. Every guest runs the multiboot
+# writer from guest/ with its own command line; see guest/guest.c.
+#
+#   name         MiB  state    workload                 why it exists
+#   idle         256  running  writes nothing           quick migrations, symmetric moves
+#   steady       512  running  64 MiB at 2000 pages/s   converges with >= 2 iterations; on labnet
+#   hot          512  running  200 MiB at 25600 pages/s ~100 MiB/s: needs post-copy at 50 MiB/s
+#   parked       256  shut off writes nothing           offline migration
+#   shared-disk  256  running  writes nothing           NBD disk: shared storage, live w/o --unsafe
+#   local-disk   256  running  writes nothing           disk in labpool: --copy-storage-all
+
+LAB_GUESTS="idle steady hot parked shared-disk local-disk"
+LAB_POOL=labpool
+LAB_POOL_PATH=/var/lib/libvirt/images           # private per host, same path everywhere
+LAB_LOCAL_VOLUME=local-disk.qcow2
+LAB_NETWORK=labnet
+LAB_NETWORK_HOSTS="1 2"                          # not 3: pre-flight checks find that
+
+lab_guest_memory_mib() {
+    case "$1" in steady|hot) echo 512 ;; *) echo 256 ;; esac
+}
+lab_guest_cmdline() {
+    case "$1" in
+        steady) echo "mib=64 rate=2000" ;;
+        hot)    echo "mib=200 rate=25600" ;;
+        *)      echo "mib=0" ;;
+    esac
+}
+# Fixed per instance and guest, so a re-definition never clashes with a copy.
+lab_guest_uuid() {
+    local index=0 guest
+    for guest in $LAB_GUESTS; do
+        index=$((index + 1))
+        [ "$guest" = "$1" ] && break
+    done
+    printf '5a1ab0%02x-0000-4000-9000-0000000000%02x\n' "$LAB_INSTANCE" "$index"
+}
+lab_guest_should_run() { [ "$1" != parked ]; }
+
+# KVM when /dev/kvm can be opened, TCG otherwise; LAB_ACCEL=tcg|kvm overrides.
+lab_decide_accel() {
+    case "${LAB_ACCEL:-}" in
+        kvm|tcg) echo "$LAB_ACCEL"; return ;;
+        "") ;;
+        *) lab_die "LAB_ACCEL='$LAB_ACCEL' is not valid: use kvm or tcg (or leave it unset)" ;;
+    esac
+    if [ -c /dev/kvm ] && { exec 9<>/dev/kvm; } 2>/dev/null; then
+        exec 9>&-
+        echo kvm
+    else
+        echo tcg
+    fi
+}
+
+lab_guest_xml() {
+    local name=$1 accel=$2 devices=""
+    local domain_type=kvm
+    [ "$accel" = tcg ] && domain_type=qemu
+    case "$name" in
+        steady)
+            devices="<interface type='network'><source network='$LAB_NETWORK'/>
+      <mac address='52:54:00:4c:$(printf '%02x' "$LAB_INSTANCE"):02'/><model type='virtio'/></interface>" ;;
+        shared-disk)
+            devices="<disk type='network' device='disk'><driver name='qemu' type='raw'/>
+      <source protocol='nbd' name='lun1'><host name='$LAB_BRIDGE_ADDR' port='$LAB_NBD_PORT'/></source>
+      <target dev='vda' bus='virtio'/></disk>" ;;
+        local-disk)
+            devices="<disk type='file' device='disk'><driver name='qemu' type='qcow2'/>
+      <source file='$LAB_POOL_PATH/$LAB_LOCAL_VOLUME'/><target dev='vda' bus='virtio'/></disk>" ;;
+    esac
+    cat <<XML
+<domain type='$domain_type'>
+  <name>$name</name>
+  <uuid>$(lab_guest_uuid "$name")</uuid>
+  <description>virtmig lab guest (tests/lab/lib/guests.sh)</description>
+  <memory unit='MiB'>$(lab_guest_memory_mib "$name")</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='pc'>hvm</type>
+    <kernel>$LAB_KERNEL</kernel>
+    <cmdline>$(lab_guest_cmdline "$name")</cmdline>
+  </os>
+  <clock offset='utc'/>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <controller type='usb' model='none'/>
+    $devices
+    <serial type='file'><source path='/var/log/libvirt/qemu/$name-serial.log'/></serial>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+XML
+}
+
+lab_build_kernel() {
+    "$LAB_DIR/guest/build.sh" "$LAB_DATA/guest" >/dev/null ||
+        { echo "lab: building the guest kernel failed (see above)" >&2; return 1; }
+}
+
+# The shared disk: an NBD export on the bridge address, as a SAN LUN would be.
+lab_start_nbd() {
+    [ -f "$LAB_NBD_IMAGE" ] || qemu-img create -q -f raw "$LAB_NBD_IMAGE" 64M || return 1
+    qemu-nbd -f raw -b "$LAB_BRIDGE_ADDR" -p "$LAB_NBD_PORT" -t --shared=8 -x lun1 \
+             --fork --pid-file "$LAB_NBD_PIDFILE" "$LAB_NBD_IMAGE" ||
+        { echo "lab: qemu-nbd failed to serve $LAB_NBD_IMAGE on $LAB_BRIDGE_ADDR:$LAB_NBD_PORT" >&2; return 1; }
+}
+
+lab_setup_pool() {
+    local k=$1 xml="$LAB_RUN/pool.xml"
+    cat > "$xml" <<XML
+<pool type='dir'><name>$LAB_POOL</name><target><path>$LAB_POOL_PATH</path></target></pool>
+XML
+    lab_virsh "$k" pool-define "$xml" >/dev/null &&
+    lab_virsh "$k" pool-build "$LAB_POOL" >/dev/null &&
+    lab_virsh "$k" pool-start "$LAB_POOL" >/dev/null &&
+    lab_virsh "$k" pool-autostart "$LAB_POOL" >/dev/null
+}
+
+lab_setup_network() {
+    local k=$1 xml="$LAB_RUN/labnet.xml"
+    cat > "$xml" <<XML
+<network><name>$LAB_NETWORK</name><forward mode='bridge'/><bridge name='$LABNET_BRIDGE'/></network>
+XML
+    lab_virsh "$k" net-define "$xml" >/dev/null &&
+    lab_virsh "$k" net-start "$LAB_NETWORK" >/dev/null &&
+    lab_virsh "$k" net-autostart "$LAB_NETWORK" >/dev/null
+}
+
+lab_define_guest() {
+    local name=$1 accel=$2 xml="$LAB_RUN/guest-$1.xml"
+    lab_guest_xml "$name" "$accel" > "$xml"
+    lab_virsh 1 define "$xml" >/dev/null
+}
+
+lab_ensure_local_volume() {
+    lab_virsh 1 vol-info --pool "$LAB_POOL" "$LAB_LOCAL_VOLUME" >/dev/null 2>&1 && return 0
+    lab_virsh 1 vol-create-as "$LAB_POOL" "$LAB_LOCAL_VOLUME" 64M --format qcow2 >/dev/null
+}
+
+# Domain state on host K ("running", "shut off", ...), empty when not defined.
+lab_domain_state() {
+    lab_virsh "$1" domstate "$2" 2>/dev/null | head -n1
+}
+
+lab_wait_guest_running() {
+    local name=$1 tries
+    for tries in $(seq 1 100); do
+        [ "$(lab_domain_state 1 "$name")" = running ] && return 0
+        sleep 0.1
+    done
+    echo "lab: guest $name is not running on labhost1 (state: '$(lab_domain_state 1 "$name")')" >&2
+    return 1
+}
+
+# Puts every guest back on labhost1 in its starting state. Stray copies on
+# other hosts are destroyed and undefined (faster and surer than migrating a
+# guest back that may not converge); a guest that must run is restarted.
+lab_reset_guests() {
+    local accel=$1 name k state info
+    for name in $LAB_GUESTS; do
+        for k in $(seq 2 "$LAB_HOST_COUNT"); do
+            state=$(lab_domain_state "$k" "$name")
+            [ -n "$state" ] || continue
+            lab_say "reset: removing $name from $(lab_host_name "$k") (was $state)"
+            lab_virsh "$k" domjobabort "$name" >/dev/null 2>&1
+            lab_virsh "$k" destroy "$name" >/dev/null 2>&1
+            lab_virsh "$k" undefine "$name" >/dev/null 2>&1
+            [ "$name" = local-disk ] &&
+                lab_virsh "$k" vol-delete --pool "$LAB_POOL" "$LAB_LOCAL_VOLUME" >/dev/null 2>&1
+        done
+        [ "$name" = local-disk ] && { lab_ensure_local_volume || return 1; }
+        lab_virsh 1 domjobabort "$name" >/dev/null 2>&1
+        state=$(lab_domain_state 1 "$name")
+        info=$(lab_virsh 1 dominfo "$name" 2>/dev/null)
+        if [ -z "$state" ] || ! grep -q '^Persistent: *yes' <<< "$info"; then
+            lab_define_guest "$name" "$accel" || return 1
+            state=$(lab_domain_state 1 "$name")
+        fi
+        if lab_guest_should_run "$name"; then
+            case "$state" in
+                running) ;;
+                "shut off") lab_virsh 1 start "$name" >/dev/null || return 1 ;;
+                paused) lab_virsh 1 resume "$name" >/dev/null ||
+                        { lab_virsh 1 destroy "$name" >/dev/null; lab_virsh 1 start "$name" >/dev/null; } || return 1 ;;
+                *) lab_say "reset: restarting $name (was $state)"
+                   lab_virsh 1 destroy "$name" >/dev/null 2>&1
+                   lab_virsh 1 start "$name" >/dev/null || return 1 ;;
+            esac
+        elif [ "$state" != "shut off" ]; then
+            lab_virsh 1 destroy "$name" >/dev/null || return 1
+        fi
+    done
+    for name in $LAB_GUESTS; do
+        lab_guest_should_run "$name" && { lab_wait_guest_running "$name" || return 1; }
+    done
+    return 0
+}

@@ -1,0 +1,115 @@
+# The three lab hosts: each a real libvirtd (QEMU driver) in its own network,
+# mount and UTS namespaces, configured as LAB-NOTES.md describes.
+
+lab_hosts_file() { echo "$LAB_RUN/hosts"; }
+
+lab_write_hosts_file() {
+    local k
+    {
+        echo "127.0.0.1 localhost"
+        for k in $(seq 1 "$LAB_HOST_COUNT"); do
+            echo "$(lab_host_addr "$k") $(lab_host_name "$k")"
+        done
+    } > "$(lab_hosts_file)"
+}
+
+# Debian's QEMU driver looks this user up before it reads qemu.conf.
+lab_ensure_qemu_user() {
+    getent passwd libvirt-qemu >/dev/null && return 0
+    useradd --system --user-group --no-create-home --home-dir /var/lib/libvirt \
+            --shell /usr/sbin/nologin libvirt-qemu 2>/dev/null || true
+    getent passwd libvirt-qemu >/dev/null ||
+        { echo "lab: could not create the user libvirt-qemu (useradd failed)" >&2; return 1; }
+    lab_say "created user libvirt-qemu (the QEMU driver needs it to exist)"
+}
+
+lab_write_host_config() {
+    local k=$1 dir
+    dir=$(lab_host_dir "$k")
+    # log/qemu: the guests' serial consoles are files there, on every host.
+    mkdir -p "$dir"/{run,lib,cache,log/qemu,etc}
+    cat > "$dir/etc/libvirtd.conf" <<CONF
+# lab host $(lab_host_name "$k"): unauthenticated TCP on the lab address only.
+listen_tls = 0
+listen_tcp = 1
+listen_addr = "$(lab_host_addr "$k")"
+auth_tcp = "none"
+host_uuid = "$(lab_host_uuid "$k")"
+log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
+CONF
+    cat > "$dir/etc/qemu.conf" <<CONF
+# lab host $(lab_host_name "$k"): no cgroups, no namespaces, no virtlogd.
+user = "root"
+group = "root"
+security_driver = "none"
+cgroup_controllers = [ ]
+namespaces = [ ]
+stdio_handler = "file"
+# Daemon-to-daemon keepalive (p2p migration): a dead peer shows in ~6 s.
+keepalive_interval = 2
+keepalive_count = 3
+CONF
+}
+
+lab_start_host() {
+    local k=$1 dir
+    dir=$(lab_host_dir "$k")
+    lab_write_host_config "$k"
+    setsid ip netns exec "$(lab_host_ns "$k")" \
+        unshare --mount --uts --propagation private -- \
+        "$LAB_DIR/host-init.sh" "$(lab_host_name "$k")" "$dir" "$(lab_hosts_file)" \
+        >> "$dir/libvirtd.out" 2>&1 < /dev/null &
+}
+
+# Waits until host K's daemon answers, up to SECONDS; says why when it does not.
+lab_wait_host() {
+    local k=$1 seconds=${2:-30} waited=0
+    until lab_host_answers "$k"; do
+        if [ "$waited" -ge $((seconds * 5)) ]; then
+            echo "lab: $(lab_host_name "$k") did not answer at $(lab_host_uri "$k") within ${seconds}s;" \
+                 "its output ($(lab_host_dir "$k")/libvirtd.out):" >&2
+            tail -n 20 "$(lab_host_dir "$k")/libvirtd.out" >&2 2>/dev/null
+            tail -n 20 "$(lab_host_dir "$k")/log/libvirtd.log" >&2 2>/dev/null
+            return 1
+        fi
+        sleep 0.2
+        waited=$((waited + 1))
+    done
+}
+
+# Stops every process of the instance: whatever lives in its namespaces, and
+# (in case a namespace is already gone) its daemons, guests and NBD server
+# found by their instance-specific paths.
+lab_stop_processes() {
+    local k pids=() pid tries
+    for k in $(seq 1 "$LAB_HOST_COUNT"); do
+        if ip netns list | grep -qw "^$(lab_host_ns "$k")"; then
+            pids+=($(ip netns pids "$(lab_host_ns "$k")" 2>/dev/null))
+        fi
+        pids+=($(lab_pids_of libvirtd "$(lab_host_pidfile "$k")"))
+    done
+    pids+=($(lab_pids_of qemu-system "$LAB_KERNEL"))
+    pids+=($(lab_pids_of qemu-nbd "$LAB_NBD_IMAGE"))
+    [ ${#pids[@]} -eq 0 ] && return 0
+    pids=($(printf '%s\n' "${pids[@]}" | sort -un))
+    lab_say "stopping processes ${pids[*]}"
+    kill -TERM "${pids[@]}" 2>/dev/null
+    for tries in $(seq 1 30); do
+        local alive=()
+        for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+        [ ${#alive[@]} -eq 0 ] && return 0
+        pids=("${alive[@]}")
+        sleep 0.1
+    done
+    lab_say "killing processes that ignored SIGTERM: ${pids[*]}"
+    kill -KILL "${pids[@]}" 2>/dev/null
+    for tries in $(seq 1 30); do
+        local alive=()
+        for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+        [ ${#alive[@]} -eq 0 ] && return 0
+        pids=("${alive[@]}")
+        sleep 0.1
+    done
+    echo "lab: processes still alive after SIGKILL: ${pids[*]}" >&2
+    return 1
+}
