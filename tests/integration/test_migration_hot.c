@@ -1,0 +1,224 @@
+/* Real migrations of the lab guest "hot", which rewrites a large region as
+ * fast as it can: plain pre-copy at the lab's 50 MiB/s never converges. What
+ * finishes it: switching to post-copy, the client-side --timeout (post-copy or
+ * suspend), or suspending it. Each test brings hot back where it found it,
+ * through one of those real ways, so the return trip is tested as well. */
+#include "test_migration_lab.h"
+
+#define HOT "hot"
+#define LAB_BANDWIDTH_MIBS 50
+/* How long pre-copy is given to show it does not converge. */
+#define STALL_SECONDS 15.0
+#define RETURN_TIMEOUT_S 3
+
+typedef struct {
+    virDomainPtr domain;
+    const char *host;
+    double started;
+    /* Evidence of the stall, collected before the switch. */
+    uint64_t iteration_at_5s, iteration_at_switch;
+    uint64_t min_remaining_before_switch;
+    bool switched;
+    int switch_rc;
+    char *switch_error;
+    /* A plain abort attempted during post-copy must be refused. */
+    bool tried_plain_abort;
+    int plain_abort_rc;
+    char *plain_abort_error;
+} StallPlan;
+
+static void watch_stall_then_switch(const JobStats *stats, void *opaque)
+{
+    StallPlan *plan = opaque;
+    double elapsed = mig_now_s() - plan->started;
+    if (!plan->switched) {
+        if (job_stats_has(stats, JS_MEM_REMAINING) &&
+            (plan->min_remaining_before_switch == 0 ||
+             stats->mem_remaining < plan->min_remaining_before_switch))
+            plan->min_remaining_before_switch = stats->mem_remaining;
+        if (elapsed >= 5.0 && plan->iteration_at_5s == 0)
+            plan->iteration_at_5s = stats->mem_iteration;
+        if (elapsed >= STALL_SECONDS) {
+            plan->iteration_at_switch = stats->mem_iteration;
+            plan->switched = true;
+            plan->switch_rc = migration_control_start_postcopy(plan->domain, plan->host, true,
+                                                               &plan->switch_error);
+        }
+        return;
+    }
+    if (!plan->tried_plain_abort && migration_control_in_postcopy(plan->domain)) {
+        plan->tried_plain_abort = true;
+        plan->plain_abort_rc = migration_control_abort(plan->domain, plan->host, false,
+                                                       &plan->plain_abort_error);
+    }
+}
+
+/* Moves hot from `from` to `to` with post-copy switched on by the client-side
+ * timeout, and checks it completed: the return trip of the first test. */
+static void move_with_timeout_postcopy(size_t from, size_t to)
+{
+    MigrateOptions options;
+    mig_options(&options);
+    options.bandwidth_mibs = LAB_BANDWIDTH_MIBS;
+    options.postcopy = true;
+    options.timeout_s = RETURN_TIMEOUT_S;
+    options.timeout_action = TIMEOUT_ACTION_POSTCOPY;
+    MigRun *run = calloc(1, sizeof(*run));
+    assert_int_equal(mig_run(run, HOT, from, to, &options, NULL), 0);
+    assert_int_equal(run->run.rc, 0);
+    assert_true(run->run.timeout_fired);
+    assert_true(run->seconds >= RETURN_TIMEOUT_S);
+    assert_true(run->note_count >= 1);
+    assert_non_null(strstr(run->notes[0], "switched to post-copy"));
+    assert_true(mig_saw_phase(run, MIGRATION_POSTCOPY));
+    assert_int_equal(run->outcome.phase, MIGRATION_COMPLETED);
+    int state = 0, reason = 0;
+    mig_domain_state(to, HOT, &state, &reason);
+    assert_int_equal(state, VIR_DOMAIN_RUNNING);
+    mig_run_clear(run);
+    free(run);
+    migrate_options_clear(&options);
+}
+
+static void test_precopy_stalls_postcopy_completes(void **state)
+{
+    (void)state;
+    int home = mig_where(HOT, false);
+    assert_true(home >= 0);
+    size_t dest = mig_other_host((size_t)home);
+    MigrateOptions options;
+    mig_options(&options);
+    options.bandwidth_mibs = LAB_BANDWIDTH_MIBS;
+    options.postcopy = true;      /* allows the switch; pre-copy runs first */
+
+    StallPlan plan = { .domain = mig_domain((size_t)home, HOT),
+                       .host = mig_host_name((size_t)home), .started = mig_now_s() };
+    MigRun *run = calloc(1, sizeof(*run));
+    run->react = watch_stall_then_switch;
+    run->test = &plan;
+    assert_int_equal(mig_run(run, HOT, (size_t)home, dest, &options, NULL), 0);
+    fprintf(stderr, "    iteration %llu at 5 s, %llu at %.0f s; remaining never below %llu MiB\n",
+            (unsigned long long)plan.iteration_at_5s,
+            (unsigned long long)plan.iteration_at_switch, STALL_SECONDS,
+            (unsigned long long)(plan.min_remaining_before_switch >> 20));
+
+    /* Pre-copy did not converge in STALL_SECONDS: it kept iterating and never
+     * got the remaining memory anywhere near zero. */
+    assert_true(plan.switched);
+    assert_true(plan.iteration_at_switch > plan.iteration_at_5s);
+    assert_true(plan.iteration_at_switch >= 3);
+    assert_true(plan.min_remaining_before_switch > (8ull << 20));
+    /* The switch worked, and post-copy finished it. */
+    assert_int_equal(plan.switch_rc, 0);
+    assert_null(plan.switch_error);
+    assert_true(run->run.saw_postcopy);
+    assert_true(mig_saw_phase(run, MIGRATION_POSTCOPY));
+    assert_int_equal(run->run.rc, 0);
+    assert_int_equal(run->outcome.phase, MIGRATION_COMPLETED);
+    assert_int_equal(mig_where(HOT, false), (int)dest);
+    /* In post-copy a plain abort is refused, with the reason and the way out. */
+    if (plan.tried_plain_abort) {
+        assert_int_equal(plan.plain_abort_rc, -1);
+        assert_non_null(strstr(plan.plain_abort_error, "post-copy"));
+    }
+    assert_true(run->run.have_completed);
+    assert_true(job_stats_has(&run->run.completed, JS_MEM_POSTCOPY_REQS) ||
+                job_stats_has(&run->run.completed, JS_DOWNTIME));
+    fprintf(stderr, "    post-copy: %.1f s in all, plain abort %s\n", run->seconds,
+            plan.tried_plain_abort ? "tried and refused" : "not reached (post-copy too short)");
+
+    free(plan.switch_error);
+    free(plan.plain_abort_error);
+    virDomainFree(plan.domain);
+    mig_run_clear(run);
+    free(run);
+    migrate_options_clear(&options);
+
+    /* Home again, through the client-side timeout's post-copy switch. */
+    move_with_timeout_postcopy(dest, (size_t)home);
+    assert_int_equal(mig_where(HOT, false), home);
+}
+
+typedef struct {
+    virDomainPtr domain;
+    const char *host;
+    double started;
+    bool suspended;
+    int suspend_rc;
+    char *suspend_error;
+} SuspendPlan;
+
+/* Suspends once pre-copy has shown it is stuck (a few iterations in). */
+static void suspend_when_stalled(const JobStats *stats, void *opaque)
+{
+    SuspendPlan *plan = opaque;
+    if (plan->suspended || stats->mem_iteration < 3)
+        return;
+    plan->suspended = true;
+    plan->suspend_rc = migration_control_suspend(plan->domain, plan->host, &plan->suspend_error);
+}
+
+static void test_suspend_completes_stalled_migration(void **state)
+{
+    (void)state;
+    int home = mig_where(HOT, false);
+    assert_true(home >= 0);
+    size_t dest = mig_other_host((size_t)home);
+    MigrateOptions options;
+    mig_options(&options);
+    options.bandwidth_mibs = LAB_BANDWIDTH_MIBS;
+
+    SuspendPlan plan = { .domain = mig_domain((size_t)home, HOT),
+                         .host = mig_host_name((size_t)home), .started = mig_now_s() };
+    MigRun *run = calloc(1, sizeof(*run));
+    run->react = suspend_when_stalled;
+    run->test = &plan;
+    assert_int_equal(mig_run(run, HOT, (size_t)home, dest, &options, NULL), 0);
+    assert_true(plan.suspended);
+    assert_int_equal(plan.suspend_rc, 0);
+    assert_int_equal(run->run.rc, 0);
+    assert_false(run->run.saw_postcopy);
+    assert_int_equal(run->outcome.phase, MIGRATION_COMPLETED);
+    assert_int_equal(mig_where(HOT, false), (int)dest);
+    int dest_state = 0, reason = 0;
+    mig_domain_state(dest, HOT, &dest_state, &reason);
+    fprintf(stderr, "    after suspend: %s on the destination (reason %d), %.1f s\n",
+            dest_state == VIR_DOMAIN_PAUSED ? "paused" : "running", reason, run->seconds);
+    free(plan.suspend_error);
+    virDomainFree(plan.domain);
+    mig_run_clear(run);
+    free(run);
+    migrate_options_clear(&options);
+    /* A guest suspended for its migration stays paused where it lands:
+     * the operator (here: the test) resumes it. */
+    mig_resume_if_paused(dest, HOT);
+
+    /* Home again through the client-side timeout's suspend (virsh's default). */
+    mig_options(&options);
+    options.bandwidth_mibs = LAB_BANDWIDTH_MIBS;
+    options.timeout_s = RETURN_TIMEOUT_S;
+    options.timeout_action = TIMEOUT_ACTION_SUSPEND;
+    run = calloc(1, sizeof(*run));
+    assert_int_equal(mig_run(run, HOT, dest, (size_t)home, &options, NULL), 0);
+    assert_int_equal(run->run.rc, 0);
+    assert_true(run->run.timeout_fired);
+    assert_non_null(strstr(run->notes[0], "suspended"));
+    assert_int_equal(run->outcome.phase, MIGRATION_COMPLETED);
+    mig_run_clear(run);
+    free(run);
+    migrate_options_clear(&options);
+    mig_resume_if_paused((size_t)home, HOT);
+    int home_state = 0;
+    mig_domain_state((size_t)home, HOT, &home_state, &reason);
+    assert_int_equal(home_state, VIR_DOMAIN_RUNNING);
+}
+
+int main(void)
+{
+    libvirt_error_install_quiet_handler();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_precopy_stalls_postcopy_completes),
+        cmocka_unit_test(test_suspend_completes_stalled_migration),
+    };
+    return cmocka_run_group_tests(tests, mig_lab_setup, mig_lab_teardown);
+}
