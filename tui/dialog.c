@@ -500,9 +500,12 @@ static void draw_input_dialog(Dialog *dialog, WINDOW *screen)
     int box = hint && width - hint_width >= 12 ? width - hint_width : width;
     if (box > 32)
         box = 32;
-    form_draw_input(screen, y, x, box, &dialog->input, true, dialog->hidden,
+    /* brackets keep the box visible in monochrome themes */
+    form_put(screen, y, x, 1, "[", ui_color(THEME_FORM_LABEL), 0);
+    form_draw_input(screen, y, x + 1, box - 2, &dialog->input, true, dialog->hidden,
                     dialog->error[0] ? ui_color(THEME_FORM_FIELD_INVALID)
                                      : ui_color(THEME_FORM_FIELD_FOCUS));
+    form_put(screen, y, x + box - 1, 1, "]", ui_color(THEME_FORM_LABEL), 0);
     if (hint && box + 1 < width)
         form_put(screen, y, x + box + 1, width - box - 1, hint, ui_color(THEME_HELP_TEXT), 0);
     y++;
