@@ -120,10 +120,17 @@ static void draw_bars(WINDOW *window, UiRect area, const MigrationView *m)
     static const struct { ProgressKind kind; const char *label; } bars[] = {
         { PROGRESS_MEMORY, "Memory" }, { PROGRESS_DISK, "Disk" }, { PROGRESS_DATA, "Total" },
     };
+    /* Once completed, libvirt's completed statistics are the final word:
+     * the last sample of the running job may predate the switch-over. */
+    bool completed = m->phase == MIGRATION_COMPLETED && m->last.type == JOB_TYPE_COMPLETED;
+    const JobStats *samples = completed ? &m->last : m->history;
+    size_t count = completed ? 1 : m->history_count;
     int line = 0;
     for (size_t i = 0; i < 3 && line < area.height; i++) {
         ProgressValue value;
-        progress_compute(m->history, m->history_count, bars[i].kind, &value);
+        progress_compute(samples, count, bars[i].kind, &value);
+        if (!migration_is_active(m))
+            value.eta_known = false;
         /* No disk copy: no disk bar (it would only say "not reported"). */
         if (bars[i].kind == PROGRESS_DISK && !value.known)
             continue;

@@ -30,9 +30,9 @@ void footer_draw(const App *app, WINDOW *window, UiRect area)
     int x = area.left, end = area.left + area.width;
     if (app->filter_editing) {
         x += draw_text(window, keys_y, x, end - x, THEME_FOOTER_KEY, "Enter", 0);
-        x += draw_text(window, keys_y, x, end - x, THEME_FOOTER_LABEL, "Keep filter ", 0);
+        x += draw_text(window, keys_y, x, end - x, THEME_FOOTER_LABEL, " Keep filter  ", 0);
         x += draw_text(window, keys_y, x, end - x, THEME_FOOTER_KEY, "Esc", 0);
-        draw_text(window, keys_y, x, end - x, THEME_FOOTER_LABEL, "Clear filter ", 0);
+        draw_text(window, keys_y, x, end - x, THEME_FOOTER_LABEL, " Clear filter  ", 0);
         return;
     }
     for (int action = 0; action < KEY_ACTION_COUNT && x < end; action++) {
@@ -47,7 +47,7 @@ void footer_draw(const App *app, WINDOW *window, UiRect area)
         }
         const char *key = action == KEY_ACTION_HELP ? "F1" : keys_label_for((KeyAction)action);
         char label_text[48];
-        snprintf(label_text, sizeof label_text, "%s ", label);
+        snprintf(label_text, sizeof label_text, " %s  ", label);
         /* Only whole entries: a half-cut "Bandw" helps nobody. */
         int need = (int)strlen(key) + (int)strlen(label_text);
         if (x + need > end)

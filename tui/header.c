@@ -46,10 +46,11 @@ static void describe_host(const CoreSnapshot *snapshot, size_t index, char *text
     switch (host->state) {
     case HOST_CONNECTED:
         if (migrations)
-            snprintf(text, size, "%s: connected, %zu domains, %zu migrating", name, domains,
-                     migrations);
+            snprintf(text, size, "%s: connected, %zu domain%s, %zu migrating", name, domains,
+                     domains == 1 ? "" : "s", migrations);
         else
-            snprintf(text, size, "%s: connected, %zu domains", name, domains);
+            snprintf(text, size, "%s: connected, %zu domain%s", name, domains,
+                     domains == 1 ? "" : "s");
         break;
     case HOST_CONNECTING:
         snprintf(text, size, "%s: connecting%s", name, ui_glyphs()->ellipsis);
