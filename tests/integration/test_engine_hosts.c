@@ -1,0 +1,346 @@
+/* The engine against the real lab: every host's domains in one snapshot, a
+ * host that cannot be reached never delays anyone, bad options are refused
+ * before libvirt hears of them, and a daemon that dies and comes back is
+ * followed without restarting the Core. */
+#include "test_engine_lab.h"
+
+#include <signal.h>
+#include <sys/types.h>
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return eng_lab_load();
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    eng_lab_unload();
+    return 0;
+}
+
+static bool lab_guests_listed(const CoreSnapshot *snapshot, void *opaque)
+{
+    (void)opaque;
+    if (!eng_all_connected(snapshot, NULL))
+        return false;
+    /* lab.sh up leaves every guest on labhost1, parked shut off. */
+    size_t first = eng_host(snapshot, "labhost1");
+    static const char *running[] = { "idle", "steady", "hot", "shared-disk", "local-disk" };
+    for (size_t i = 0; i < sizeof(running) / sizeof(running[0]); i++) {
+        if (!eng_domain_running(snapshot, first, running[i]))
+            return false;
+    }
+    const DomainView *parked = eng_domain(snapshot, first, "parked");
+    return parked && parked->state == DOMAIN_SHUTOFF;
+}
+
+static void test_lists_every_host(void **state)
+{
+    (void)state;
+    Core *core = eng_core_new(NULL);
+    CoreSnapshot snapshot;
+    bool listed = eng_wait(core, 15000, lab_guests_listed, NULL, &snapshot);
+    if (!listed)
+        eng_print_messages(&snapshot);
+    assert_true(listed);
+
+    assert_int_equal(snapshot.host_count, eng_lab.host_count);
+    for (size_t i = 0; i < snapshot.host_count; i++) {
+        const HostView *host = &snapshot.hosts[i];
+        assert_int_equal(host->state, HOST_CONNECTED);
+        assert_null(host->error);
+        /* Each lab host has its own UTS namespace and host UUID. */
+        assert_non_null(host->hostname);
+        assert_string_equal(host->hostname, host->name);
+        assert_non_null(host->host_uuid);
+        assert_non_null(host->hv_type);
+        assert_string_equal(host->hv_type, "QEMU");
+        assert_true(host->libvirt_version >= 9000000);
+        assert_true(host->free_memory_bytes > 0);
+        for (size_t j = 0; j < i; j++)
+            assert_string_not_equal(host->host_uuid, snapshot.hosts[j].host_uuid);
+    }
+
+    /* Domains grouped by host, then sorted by name; every field from the bulk stats. */
+    size_t first = eng_host(&snapshot, "labhost1");
+    for (size_t i = 0; i < snapshot.domain_count; i++) {
+        const DomainView *domain = &snapshot.domains[i];
+        assert_true(domain->host_index < snapshot.host_count);
+        assert_int_equal(strlen(domain->uuid), 36);
+        if (i > 0 && snapshot.domains[i - 1].host_index == domain->host_index)
+            assert_true(strcmp(snapshot.domains[i - 1].name, domain->name) < 0);
+        if (i > 0)
+            assert_true(snapshot.domains[i - 1].host_index <= domain->host_index);
+    }
+    const DomainView *steady = eng_domain(&snapshot, first, "steady");
+    assert_non_null(steady);
+    assert_true(steady->persistent);
+    assert_int_equal(steady->max_memory_kib, 512 * 1024);
+    assert_true(steady->memory_kib > 0 && steady->memory_kib <= steady->max_memory_kib);
+    assert_true(steady->vcpus >= 1);
+    const DomainView *idle = eng_domain(&snapshot, first, "idle");
+    assert_non_null(idle);
+    assert_int_equal(idle->max_memory_kib, 256 * 1024);
+    /* Found by UUID as well as by name. */
+    assert_ptr_equal(eng_domain(&snapshot, first, steady->uuid), steady);
+
+    core_snapshot_clear(&snapshot);
+    core_free(core);
+}
+
+static bool others_connected_dead_trying(const CoreSnapshot *snapshot, void *opaque)
+{
+    size_t lab_hosts = *(size_t *)opaque;
+    return eng_all_connected(snapshot, &lab_hosts) &&
+           snapshot->hosts[lab_hosts].state != HOST_CONNECTED;
+}
+
+static bool dead_host_lost(const CoreSnapshot *snapshot, void *opaque)
+{
+    size_t dead = *(size_t *)opaque;
+    return snapshot->hosts[dead].state == HOST_LOST;
+}
+
+static void test_dead_host_delays_nobody(void **state)
+{
+    (void)state;
+    /* An address on the lab's own subnet that nobody holds: the connection
+     * attempt waits for ARP to give up (seconds), the kind of host that must
+     * not stall anyone else. */
+    char uri[128];
+    snprintf(uri, sizeof(uri), "qemu+tcp://198.18.%d.99/system", 77 + atoi(eng_lab.instance));
+    HostSpec dead_spec = { .name = "deadhost", .uri = uri };
+    size_t lab_hosts = eng_lab.host_count;
+    size_t dead = lab_hosts;
+
+    double started = eng_now_ms();
+    Core *core = eng_core_new(&dead_spec);
+    double new_ms = eng_now_ms() - started;
+    assert_true(new_ms < 100.0);
+
+    /* While deadhost is still trying: every snapshot and request is quick. */
+    double worst_snapshot = 0, worst_request = 0;
+    size_t snapshots = 0, while_trying = 0;
+    CoreSnapshot snapshot;
+    memset(&snapshot, 0, sizeof(snapshot));
+    MigrateOptions options;
+    migrate_options_init(&options);
+    options.offline = true;   /* with live: refused by validation */
+    while (eng_now_ms() - started < 2500) {
+        core_snapshot_clear(&snapshot);
+        double t0 = eng_now_ms();
+        assert_int_equal(core_snapshot(core, &snapshot), 0);
+        double took = eng_now_ms() - t0;
+        worst_snapshot = took > worst_snapshot ? took : worst_snapshot;
+        snapshots++;
+        if (snapshot.hosts[dead].state == HOST_CONNECTING)
+            while_trying++;
+
+        t0 = eng_now_ms();
+        char *error = NULL;
+        /* A request to the dead host itself is queued, not waited for. */
+        int rc = core_request_reconnect(core, dead, &error);
+        assert_int_equal(rc, 0);
+        OptionProblem problems[4];
+        size_t problem_count = 0;
+        const DomainView *steady = eng_domain(&snapshot, 0, "steady");
+        rc = core_request_migrate(core, 0, steady ? steady->uuid : "steady", dead, &options,
+                                  problems, 4, &problem_count);
+        assert_int_equal(rc, -1);
+        assert_true(problem_count >= 1);
+        took = eng_now_ms() - t0;
+        worst_request = took > worst_request ? took : worst_request;
+        usleep(20000);
+    }
+    fprintf(stderr, "  %zu snapshots (%zu while deadhost was connecting): worst %.3f ms; "
+            "worst request pair %.3f ms\n", snapshots, while_trying, worst_snapshot, worst_request);
+    assert_true(while_trying > 10);
+    assert_true(worst_snapshot < 5.0);
+    assert_true(worst_request < 5.0);
+    core_snapshot_clear(&snapshot);
+
+    /* The lab hosts connected meanwhile, deadhost or not. */
+    assert_true(eng_wait(core, 10000, others_connected_dead_trying, &lab_hosts, &snapshot));
+    core_snapshot_clear(&snapshot);
+
+    /* In the end deadhost is lost, with libvirt's own reason and a next try. */
+    bool lost = eng_wait(core, 20000, dead_host_lost, &dead, &snapshot);
+    if (!lost)
+        eng_print_messages(&snapshot);
+    assert_true(lost);
+    const HostView *host = &snapshot.hosts[dead];
+    assert_non_null(host->error);
+    fprintf(stderr, "  deadhost: %s (next try in %ld s)\n", host->error,
+            (long)(host->next_try - time(NULL)));
+    assert_non_null(strstr(host->error, "deadhost: connect to"));
+    assert_non_null(strstr(host->error, uri));
+    assert_true(host->next_try >= time(NULL) - 1);
+    core_snapshot_clear(&snapshot);
+
+    migrate_options_clear(&options);
+    started = eng_now_ms();
+    core_free(core);
+    fprintf(stderr, "  core_free took %.0f ms\n", eng_now_ms() - started);
+}
+
+static void test_bad_options_refused_before_libvirt(void **state)
+{
+    (void)state;
+    Core *core = eng_core_new(NULL);
+    CoreSnapshot snapshot;
+    assert_true(eng_wait(core, 15000, lab_guests_listed, NULL, &snapshot));
+    size_t first = eng_host(&snapshot, "labhost1");
+    size_t second = eng_host(&snapshot, "labhost2");
+    const DomainView *steady = eng_domain(&snapshot, first, "steady");
+    assert_non_null(steady);
+    char uuid[37];
+    memcpy(uuid, steady->uuid, sizeof(uuid));
+    core_snapshot_clear(&snapshot);
+    off_t journal_before = eng_file_size(eng_lab.journal);
+
+    MigrateOptions options;
+    migrate_options_init(&options);
+    options.offline = true;                  /* live and offline at once */
+    options.auto_converge_initial = 250;     /* a percentage above 100, and without auto-converge */
+    OptionProblem problems[8];
+    size_t count = 0;
+    int rc = core_request_migrate(core, first, uuid, second, &options, problems, 8, &count);
+    assert_int_equal(rc, -1);
+    assert_true(count >= 2);
+    for (size_t i = 0; i < count && i < 8; i++) {
+        fprintf(stderr, "  problem %zu: %s\n", i + 1, problems[i].message);
+        assert_true(strlen(problems[i].message) > 10);
+    }
+
+    /* Hosts and domain are checked too, without libvirt. */
+    migrate_options_clear(&options);
+    migrate_options_init(&options);
+    rc = core_request_migrate(core, first, uuid, first, &options, problems, 8, &count);
+    assert_int_equal(rc, -1);
+    assert_int_equal(count, 1);
+    assert_non_null(strstr(problems[0].message, "choose another destination"));
+    rc = core_request_migrate(core, first, "no-such-domain", second, &options, problems, 8, &count);
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(problems[0].message, "No domain"));
+    rc = core_request_migrate(core, first, uuid, 42, &options, problems, 8, &count);
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(problems[0].message, "No host number 43"));
+    /* More problems than room: the count still says how many. */
+    options.offline = true;
+    options.auto_converge_initial = 250;
+    rc = core_request_migrate(core, first, uuid, first, &options, problems, 1, &count);
+    assert_int_equal(rc, -1);
+    assert_true(count >= 3);
+    migrate_options_clear(&options);
+
+    /* Nothing was launched: no migration record, no journal line, steady
+     * still runs where it was. */
+    usleep(1200000);
+    assert_int_equal(core_snapshot(core, &snapshot), 0);
+    assert_int_equal(snapshot.migration_count, 0);
+    assert_true(eng_domain_running(&snapshot, first, "steady"));
+    const DomainView *again = eng_domain(&snapshot, first, "steady");
+    assert_false(again->has_job);
+    core_snapshot_clear(&snapshot);
+    assert_int_equal(eng_file_size(eng_lab.journal), journal_before);
+
+    /* Controls on a migration that does not exist are refused outright. */
+    char *error = NULL;
+    assert_int_equal(core_request_abort(core, 999, false, &error), -1);
+    assert_non_null(error);
+    assert_non_null(strstr(error, "No migration 999"));
+    free(error);
+    core_free(core);
+}
+
+typedef struct {
+    size_t host;
+    HostConnState state;
+} HostStateWanted;
+
+static bool host_in_state(const CoreSnapshot *snapshot, void *opaque)
+{
+    const HostStateWanted *wanted = opaque;
+    return snapshot->hosts[wanted->host].state == wanted->state &&
+           (wanted->state != HOST_CONNECTED || snapshot->hosts[wanted->host].last_refresh_ms);
+}
+
+static pid_t read_pid(const char *path)
+{
+    FILE *file = fopen(path, "r");
+    long pid = 0;
+    if (!file)
+        return 0;
+    if (fscanf(file, "%ld", &pid) != 1)
+        pid = 0;
+    fclose(file);
+    return (pid_t)pid;
+}
+
+static void test_daemon_killed_then_back(void **state)
+{
+    (void)state;
+    Core *core = eng_core_new(NULL);
+    CoreSnapshot snapshot;
+    assert_true(eng_wait(core, 15000, eng_all_connected, NULL, &snapshot));
+    size_t third = eng_host(&snapshot, "labhost3");
+    uint64_t generation = snapshot.generation;
+    core_snapshot_clear(&snapshot);
+
+    char pid_path[256];
+    snprintf(pid_path, sizeof(pid_path), "%s/labhost3/libvirtd.pid", eng_lab.run_dir);
+    pid_t pid = read_pid(pid_path);
+    assert_true(pid > 1);
+    double killed_at = eng_now_ms();
+    assert_int_equal(kill(pid, SIGKILL), 0);
+
+    HostStateWanted lost = { third, HOST_LOST };
+    bool went_lost = eng_wait(core, 15000, host_in_state, &lost, &snapshot);
+    assert_true(went_lost);
+    fprintf(stderr, "  labhost3 lost after %.0f ms: %s\n", eng_now_ms() - killed_at,
+            snapshot.hosts[third].error ? snapshot.hosts[third].error : "(no reason)");
+    assert_non_null(snapshot.hosts[third].error);
+    assert_true(snapshot.generation > generation);
+    /* The other hosts did not notice. */
+    for (size_t i = 0; i < snapshot.host_count; i++) {
+        if (i != third)
+            assert_int_equal(snapshot.hosts[i].state, HOST_CONNECTED);
+    }
+    core_snapshot_clear(&snapshot);
+
+    /* Start the daemon again the way lab.sh does; the same Core reconnects
+     * on its own (backoff 1, 2, 4... s). */
+    for (int tries = 0; tries < 50 && read_pid(pid_path) == pid && kill(pid, 0) == 0; tries++)
+        usleep(100000);
+    unlink(pid_path);
+    assert_int_equal(eng_lab_shell("lab_start_host 3 && lab_wait_host 3 30"), 0);
+    double restarted_at = eng_now_ms();
+    HostStateWanted back = { third, HOST_CONNECTED };
+    bool came_back = eng_wait(core, 40000, host_in_state, &back, &snapshot);
+    if (!came_back)
+        eng_print_messages(&snapshot);
+    assert_true(came_back);
+    fprintf(stderr, "  labhost3 connected again %.0f ms after its daemon answered\n",
+            eng_now_ms() - restarted_at);
+    assert_null(snapshot.hosts[third].error);
+    bool warned = false;
+    for (size_t i = 0; i < snapshot.message_count; i++)
+        warned |= strstr(snapshot.messages[i].text, "labhost3:") != NULL &&
+                  strstr(snapshot.messages[i].text, "reconnecting") != NULL;
+    assert_true(warned);
+    core_snapshot_clear(&snapshot);
+    core_free(core);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lists_every_host),
+        cmocka_unit_test(test_bad_options_refused_before_libvirt),
+        cmocka_unit_test(test_dead_host_delays_nobody),
+        cmocka_unit_test(test_daemon_killed_then_back),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -1,0 +1,179 @@
+/* Helpers shared by the test_engine_*.c integration tests: the lab's hosts
+ * (instance $LAB_INSTANCE), a Core on them, and waiting on published state the
+ * way a front end does (poll on core_wake_fd, then core_snapshot).
+ * Header-only (static inline) because each test file is its own binary. */
+#ifndef VIRTMIG_TEST_ENGINE_LAB_H
+#define VIRTMIG_TEST_ENGINE_LAB_H
+
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core.h"
+#include "hosts_conf.h"
+
+#define ENG_MAX_HOSTS 8
+
+typedef struct {
+    HostsConf conf;               /* the lab's hosts, from its hosts.conf */
+    HostSpec hosts[ENG_MAX_HOSTS];
+    size_t host_count;
+    char run_dir[128];            /* /run/virtmig-labN */
+    char instance[8];
+    char journal[256];
+    Core *core;
+} EngLab;
+
+static EngLab eng_lab;
+
+static inline double eng_now_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec * 1000.0 + (double)now.tv_nsec / 1e6;
+}
+
+/* Loads the lab's hosts; fails (never skips) when the lab is not up. */
+static inline int eng_lab_load(void)
+{
+    const char *instance = getenv("LAB_INSTANCE");
+    memset(&eng_lab, 0, sizeof(eng_lab));
+    snprintf(eng_lab.instance, sizeof(eng_lab.instance), "%s",
+             instance && *instance ? instance : "0");
+    snprintf(eng_lab.run_dir, sizeof(eng_lab.run_dir), "/run/virtmig-lab%s", eng_lab.instance);
+    char path[256];
+    snprintf(path, sizeof(path), "%s/hosts.conf", eng_lab.run_dir);
+    if (access(path, R_OK) != 0) {
+        fprintf(stderr, "lab: %s not found: start the lab (LAB_INSTANCE=%s tests/lab/lab.sh up)\n",
+                path, eng_lab.instance);
+        return -1;
+    }
+    if (hosts_conf_load_file(&eng_lab.conf, path) < 0 || eng_lab.conf.host_count < 3) {
+        fprintf(stderr, "lab: %s lists fewer than three hosts\n", path);
+        return -1;
+    }
+    eng_lab.host_count = eng_lab.conf.host_count;
+    for (size_t i = 0; i < eng_lab.host_count && i < ENG_MAX_HOSTS; i++)
+        eng_lab.hosts[i] = eng_lab.conf.hosts[i];
+    snprintf(eng_lab.journal, sizeof(eng_lab.journal), "/tmp/virtmig-engine-test-%d.jsonl",
+             (int)getpid());
+    return 0;
+}
+
+static inline void eng_lab_unload(void)
+{
+    hosts_conf_clear(&eng_lab.conf);
+    unlink(eng_lab.journal);
+    memset(&eng_lab, 0, sizeof(eng_lab));
+}
+
+/* A Core on the lab's hosts plus `extra` (may be NULL). */
+static inline Core *eng_core_new(const HostSpec *extra)
+{
+    HostSpec hosts[ENG_MAX_HOSTS + 1];
+    size_t count = eng_lab.host_count;
+    memcpy(hosts, eng_lab.hosts, sizeof(HostSpec) * count);
+    if (extra)
+        hosts[count++] = *extra;
+    CoreConfig config = {
+        .hosts = hosts, .host_count = count, .refresh_ms = 1000, .job_poll_ms = 500,
+        .journal_path = eng_lab.journal,
+    };
+    char *error = NULL;
+    Core *core = core_new(&config, &error);
+    if (!core)
+        fail_msg("core_new: %s", error ? error : "?");
+    return core;
+}
+
+typedef bool (*EngPredicate)(const CoreSnapshot *snapshot, void *opaque);
+
+/* Waits like a front end: poll on the wake fd, snapshot, test. Leaves the
+ * last snapshot in *out (caller clears). Returns true when the predicate held
+ * within timeout_ms. */
+static inline bool eng_wait(Core *core, unsigned timeout_ms, EngPredicate predicate,
+                            void *opaque, CoreSnapshot *out)
+{
+    double deadline = eng_now_ms() + timeout_ms;
+    memset(out, 0, sizeof(*out));
+    for (;;) {
+        core_snapshot_clear(out);
+        assert_int_equal(core_snapshot(core, out), 0);
+        if (predicate(out, opaque))
+            return true;
+        double left = deadline - eng_now_ms();
+        if (left <= 0)
+            return false;
+        struct pollfd pfd = { .fd = core_wake_fd(core), .events = POLLIN };
+        if (poll(&pfd, 1, left < 250 ? (int)left : 250) > 0)
+            core_wake_drain(core);
+    }
+}
+
+static inline size_t eng_host(const CoreSnapshot *snapshot, const char *name)
+{
+    for (size_t i = 0; i < snapshot->host_count; i++) {
+        if (strcmp(snapshot->hosts[i].name, name) == 0)
+            return i;
+    }
+    fail_msg("no host %s in the snapshot", name);
+    return 0;
+}
+
+static inline const DomainView *eng_domain(const CoreSnapshot *snapshot, size_t host,
+                                           const char *name)
+{
+    return core_snapshot_find_domain(snapshot, host, name);
+}
+
+static inline bool eng_domain_running(const CoreSnapshot *snapshot, size_t host,
+                                      const char *name)
+{
+    const DomainView *domain = eng_domain(snapshot, host, name);
+    return domain && domain->state == DOMAIN_RUNNING;
+}
+
+static inline bool eng_all_connected(const CoreSnapshot *snapshot, void *opaque)
+{
+    size_t count = opaque ? *(size_t *)opaque : snapshot->host_count;
+    for (size_t i = 0; i < count; i++) {
+        if (snapshot->hosts[i].state != HOST_CONNECTED || snapshot->hosts[i].last_refresh_ms == 0)
+            return false;
+    }
+    return true;
+}
+
+static inline void eng_print_messages(const CoreSnapshot *snapshot)
+{
+    for (size_t i = 0; i < snapshot->message_count; i++)
+        fprintf(stderr, "  message: %s\n", snapshot->messages[i].text);
+}
+
+/* Runs a lab shell function for this instance, e.g. "lab_start_host 3". */
+static inline int eng_lab_shell(const char *function_call)
+{
+    char command[1024];
+    snprintf(command, sizeof(command),
+             "cd tests/lab && LAB_INSTANCE=%s bash -c 'source lib/common.sh && "
+             "source lib/net.sh && source lib/hosts.sh && source lib/guests.sh && "
+             "lab_init_instance && %s'",
+             eng_lab.instance, function_call);
+    return system(command);
+}
+
+static inline off_t eng_file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? st.st_size : 0;
+}
+
+#endif
