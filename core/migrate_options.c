@@ -277,7 +277,7 @@ void migrate_options_check_versions(const MigrateOptions *options, unsigned long
         if (version >= rule->since || !rule->uses(options))
             continue;
         format_version(need, sizeof(need), rule->since);
-        problem_add(list, rule->field,
+        migrate_options_problem_add(list, rule->field,
                     "%s (%s) needs libvirt %s on the source host, which runs %s: "
                     "turn it off or upgrade libvirt there",
                     rule->what, migrate_option_field_name(rule->field), need, have);

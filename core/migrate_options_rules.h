@@ -15,7 +15,7 @@ typedef struct {
 
 /* Records one problem (kept when there is room, counted always). The message
  * says what is wrong and how to fix it; it is cut to fit OptionProblem.message. */
-void problem_add(ProblemList *list, OptionField field, const char *format, ...)
+void migrate_options_problem_add(ProblemList *list, OptionField field, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 
 /* Adds a problem per option the source's libvirt `version` lacks (0: unknown,
