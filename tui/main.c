@@ -162,6 +162,7 @@ static int run_with_core(const CliArgs *args, const HostsConf *conf)
         TuiOptions options = {
             .theme_name = args->theme,
             .demo_script = args->demo_script,
+            .journal_path = args->journal_path,
         };
         status = tui_run(core, &options);
         break;
