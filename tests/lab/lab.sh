@@ -25,11 +25,12 @@ lab_require_root() {
 }
 
 lab_write_env() {
-    local accel=$1 k
+    local accel=$1 accel_reason=$2 k
     {
         echo "LAB_INSTANCE=$LAB_INSTANCE"
         echo "LAB_RUN=$LAB_RUN"
         echo "LAB_ACCEL=$accel"
+        echo "LAB_ACCEL_REASON='$accel_reason'"
         echo "LAB_BRIDGE_ADDR=$LAB_BRIDGE_ADDR"
         echo "LAB_HOSTS_CONF=$LAB_RUN/hosts.conf"
         echo "LAB_DEFAULT_BANDWIDTH_MIB=$LAB_DEFAULT_BANDWIDTH_MIB"
@@ -49,6 +50,9 @@ lab_write_env() {
 
 lab_recorded_accel() {
     sed -n 's/^LAB_ACCEL=//p' "$(lab_env_file)" 2>/dev/null
+}
+lab_recorded_accel_reason() {
+    sed -n "s/^LAB_ACCEL_REASON='\\(.*\\)'$/\\1/p" "$(lab_env_file)" 2>/dev/null
 }
 
 # Healthy: state files written and every daemon answers.
@@ -77,7 +81,7 @@ cmd_down() {
 
 cmd_up() {
     lab_require_root
-    local started=$SECONDS accel k pids=()
+    local started=$SECONDS accel accel_decision k
     if lab_is_healthy; then
         accel=$(lab_recorded_accel)
         lab_say "already up ($accel); resetting guests"
@@ -89,8 +93,9 @@ cmd_up() {
         lab_say "found a half-started or crashed instance: cleaning it first"
         cmd_down >/dev/null
     fi
-    accel=$(lab_decide_accel)
-    lab_say "starting: $LAB_NET.0/24, bridge $LAB_BRIDGE, accelerator $accel"
+    accel_decision=$(lab_decide_accel)
+    accel=${accel_decision%% *}
+    lab_say "starting: $LAB_NET.0/24, bridge $LAB_BRIDGE, accelerator $accel (${accel_decision#* })"
     mkdir -p "$LAB_RUN" "$LAB_DATA" || lab_die "cannot create $LAB_RUN and $LAB_DATA"
     lab_ensure_qemu_user || exit 1
     lab_build_kernel || exit 1
@@ -114,7 +119,7 @@ cmd_up() {
         lab_setup_network "$k" || lab_die "network $LAB_NETWORK on $(lab_host_name "$k") failed"
     done
     lab_say "pool $LAB_POOL on all hosts; network $LAB_NETWORK on labhost${LAB_NETWORK_HOSTS// /, labhost}"
-    lab_write_env "$accel"
+    lab_write_env "$accel" "${accel_decision#* }"
     lab_reset_guests "$accel" || lab_die "starting the guests failed (see above)"
     lab_say "guests on labhost1: $LAB_GUESTS (parked is shut off)"
     lab_say "hosts.conf: $LAB_RUN/hosts.conf; env: tests/lab/lab.sh env"
@@ -124,7 +129,7 @@ cmd_up() {
 cmd_status() {
     local k all_up=0 accel
     accel=$(lab_recorded_accel)
-    echo "lab instance $LAB_INSTANCE ($LAB_NET.0/24), accelerator: ${accel:-unknown}"
+    echo "lab instance $LAB_INSTANCE ($LAB_NET.0/24), accelerator: ${accel:-unknown} ($(lab_recorded_accel_reason))"
     for k in $(seq 1 "$LAB_HOST_COUNT"); do
         if lab_host_answers "$k"; then
             echo "$(lab_host_name "$k")  up    $(lab_host_uri "$k")  accel=${accel:-unknown}"

@@ -5,7 +5,7 @@
 LAB_HOST_COUNT=3
 
 lab_die() { echo "lab: error: $*" >&2; exit 1; }
-lab_say() { echo "lab$LAB_INSTANCE: $*"; }
+lab_say() { echo "lab$LAB_INSTANCE [${SECONDS}s]: $*"; }
 
 lab_init_instance() {
     LAB_INSTANCE=${LAB_INSTANCE:-0}

@@ -37,19 +37,28 @@ lab_guest_uuid() {
 }
 lab_guest_should_run() { [ "$1" != parked ]; }
 
-# KVM when /dev/kvm can be opened, TCG otherwise; LAB_ACCEL=tcg|kvm overrides.
+# KVM when /dev/kvm works for our guest, TCG otherwise; LAB_ACCEL=kvm|tcg
+# overrides. Prints "ACCEL REASON...". Under PVM (kvm_pvm: the KVM of some
+# nested sandboxes, including the machine this lab was measured on) only
+# PVM-aware 64-bit kernels run natively: our 32-bit guest is emulated one
+# instruction at a time, measured at 5% of a core for the bare 250 Hz tick
+# and 18% for `hot`, against 1% and 1% under TCG. TCG is the faster choice.
 lab_decide_accel() {
     case "${LAB_ACCEL:-}" in
-        kvm|tcg) echo "$LAB_ACCEL"; return ;;
+        kvm|tcg) echo "$LAB_ACCEL chosen by LAB_ACCEL"; return ;;
         "") ;;
         *) lab_die "LAB_ACCEL='$LAB_ACCEL' is not valid: use kvm or tcg (or leave it unset)" ;;
     esac
-    if [ -c /dev/kvm ] && { exec 9<>/dev/kvm; } 2>/dev/null; then
-        exec 9>&-
-        echo kvm
-    else
-        echo tcg
+    if ! [ -c /dev/kvm ] || ! { exec 9<>/dev/kvm; } 2>/dev/null; then
+        echo "tcg /dev/kvm cannot be opened"
+        return
     fi
+    exec 9>&-
+    if [ -d /sys/module/kvm_pvm ]; then
+        echo "tcg /dev/kvm is PVM (kvm_pvm), which would emulate the guest; TCG costs less CPU"
+        return
+    fi
+    echo "kvm /dev/kvm works"
 }
 
 lab_guest_xml() {
@@ -155,46 +164,63 @@ lab_wait_guest_running() {
     return 1
 }
 
-# Puts every guest back on labhost1 in its starting state. Stray copies on
+# Puts guest NAME back on labhost1 in its starting state. Stray copies on
 # other hosts are destroyed and undefined (faster and surer than migrating a
-# guest back that may not converge); a guest that must run is restarted.
-lab_reset_guests() {
-    local accel=$1 name k state info
-    for name in $LAB_GUESTS; do
-        for k in $(seq 2 "$LAB_HOST_COUNT"); do
-            state=$(lab_domain_state "$k" "$name")
-            [ -n "$state" ] || continue
-            lab_say "reset: removing $name from $(lab_host_name "$k") (was $state)"
-            lab_virsh "$k" domjobabort "$name" >/dev/null 2>&1
-            lab_virsh "$k" destroy "$name" >/dev/null 2>&1
-            lab_virsh "$k" undefine "$name" >/dev/null 2>&1
-            [ "$name" = local-disk ] &&
-                lab_virsh "$k" vol-delete --pool "$LAB_POOL" "$LAB_LOCAL_VOLUME" >/dev/null 2>&1
-        done
-        [ "$name" = local-disk ] && { lab_ensure_local_volume || return 1; }
+# guest back that may not converge); a guest that must run is (re)started.
+lab_reset_guest() {
+    local name=$1 accel=$2 k state info
+    for k in $(seq 2 "$LAB_HOST_COUNT"); do
+        state=$(lab_domain_state "$k" "$name")
+        [ -n "$state" ] || continue
+        lab_say "reset: removing $name from $(lab_host_name "$k") (was $state)"
+        lab_virsh "$k" domjobabort "$name" >/dev/null 2>&1
+        lab_virsh "$k" destroy "$name" >/dev/null 2>&1
+        lab_virsh "$k" undefine "$name" >/dev/null 2>&1
+        [ "$name" = local-disk ] &&
+            lab_virsh "$k" vol-delete --pool "$LAB_POOL" "$LAB_LOCAL_VOLUME" >/dev/null 2>&1
+    done
+    if [ "$name" = local-disk ]; then
+        lab_ensure_local_volume || return 1
+    fi
+    state=$(lab_domain_state 1 "$name")
+    # A job left by a test (a migration in either direction) would block us.
+    [ "$state" = running ] || [ "$state" = paused ] &&
         lab_virsh 1 domjobabort "$name" >/dev/null 2>&1
+    info=$(lab_virsh 1 dominfo "$name" 2>/dev/null)
+    if [ -z "$state" ] || ! grep -q '^Persistent: *yes' <<< "$info"; then
+        lab_define_guest "$name" "$accel" || return 1
         state=$(lab_domain_state 1 "$name")
-        info=$(lab_virsh 1 dominfo "$name" 2>/dev/null)
-        if [ -z "$state" ] || ! grep -q '^Persistent: *yes' <<< "$info"; then
-            lab_define_guest "$name" "$accel" || return 1
-            state=$(lab_domain_state 1 "$name")
-        fi
-        if lab_guest_should_run "$name"; then
-            case "$state" in
-                running) ;;
-                "shut off") lab_virsh 1 start "$name" >/dev/null || return 1 ;;
-                paused) lab_virsh 1 resume "$name" >/dev/null ||
-                        { lab_virsh 1 destroy "$name" >/dev/null; lab_virsh 1 start "$name" >/dev/null; } || return 1 ;;
-                *) lab_say "reset: restarting $name (was $state)"
-                   lab_virsh 1 destroy "$name" >/dev/null 2>&1
-                   lab_virsh 1 start "$name" >/dev/null || return 1 ;;
-            esac
-        elif [ "$state" != "shut off" ]; then
-            lab_virsh 1 destroy "$name" >/dev/null || return 1
-        fi
-    done
+    fi
+    if ! lab_guest_should_run "$name"; then
+        [ "$state" = "shut off" ] || lab_virsh 1 destroy "$name" >/dev/null || return 1
+        return 0
+    fi
+    case "$state" in
+        running) ;;
+        "shut off") lab_virsh 1 start "$name" >/dev/null || return 1 ;;
+        paused) lab_virsh 1 resume "$name" >/dev/null 2>&1 || {
+                    lab_say "reset: restarting $name (could not resume it)"
+                    lab_virsh 1 destroy "$name" >/dev/null 2>&1
+                    lab_virsh 1 start "$name" >/dev/null || return 1
+                } ;;
+        *) lab_say "reset: restarting $name (was $state)"
+           lab_virsh 1 destroy "$name" >/dev/null 2>&1
+           lab_virsh 1 start "$name" >/dev/null || return 1 ;;
+    esac
+    lab_wait_guest_running "$name"
+}
+
+# Resets every guest, all at once: starting guests one after the other costs
+# seconds each on a loaded machine.
+lab_reset_guests() {
+    local accel=$1 name failed=0 pids=() names=() i
     for name in $LAB_GUESTS; do
-        lab_guest_should_run "$name" && { lab_wait_guest_running "$name" || return 1; }
+        lab_reset_guest "$name" "$accel" &
+        pids+=($!)
+        names+=("$name")
     done
-    return 0
+    for i in "${!pids[@]}"; do
+        wait "${pids[$i]}" || { echo "lab: resetting guest ${names[$i]} failed" >&2; failed=1; }
+    done
+    return $failed
 }

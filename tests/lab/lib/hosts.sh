@@ -93,8 +93,9 @@ lab_stop_processes() {
     [ ${#pids[@]} -eq 0 ] && return 0
     pids=($(printf '%s\n' "${pids[@]}" | sort -un))
     lab_say "stopping processes ${pids[*]}"
+    # A lab holds nothing worth a slow shutdown: a second for SIGTERM, then KILL.
     kill -TERM "${pids[@]}" 2>/dev/null
-    for tries in $(seq 1 30); do
+    for tries in $(seq 1 10); do
         local alive=()
         for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
         [ ${#alive[@]} -eq 0 ] && return 0
