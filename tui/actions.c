@@ -122,9 +122,12 @@ unsigned action_sort(App *app)
 
 unsigned action_filter(App *app)
 {
+    /* A new search starts empty, as in htop: typing replaces the filter. */
     app->filter_editing = true;
-    snprintf(app->filter_text, sizeof app->filter_text, "%s", domain_list_filter(app->domains));
-    return REDRAW_TABLE | REDRAW_FOOTER;
+    app->filter_text[0] = '\0';
+    domain_list_set_filter(app->domains, "");
+    domain_list_rebuild(app->domains, &app->snapshot);
+    return REDRAW_TABLE | REDRAW_DETAIL | REDRAW_FOOTER;
 }
 
 unsigned action_redraw(App *app)

@@ -1,0 +1,232 @@
+# Helpers for the UI tests: the real virtmig binary in a detached tmux
+# session at a fixed size, keys sent with send-keys, the screen read with
+# capture-pane -p and checked with grep. Waits poll the screen with a
+# deadline instead of sleeping. Sourced by tests/e2e/test_*.sh.
+#
+# Environment: BUILD (build directory, default build), LAB_INSTANCE (default 0).
+# A missing tmux, binary or lab is a FAILURE, never a skip.
+
+set -uo pipefail
+
+E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${BUILD:-build}
+case "$BUILD" in
+    /*) E2E_BINARY="$BUILD/virtmig" ;;
+    *) E2E_BINARY="$E2E_ROOT/$BUILD/virtmig" ;;
+esac
+LAB_INSTANCE=${LAB_INSTANCE:-0}
+export LAB_INSTANCE
+# One tmux server per test run and instance, so parallel runs and a
+# developer's own tmux never see each other's sessions.
+E2E_SOCKET="virtmig-e2e-$LAB_INSTANCE-$$"
+E2E_SESSION="virtmig"
+E2E_TMP=$(mktemp -d "/tmp/virtmig-e2e-$LAB_INSTANCE.XXXXXX")
+E2E_TEST=$(basename "$0" .sh)
+E2E_TIMEOUT=${E2E_TIMEOUT:-20}
+
+e2e_log() { echo "[$E2E_TEST] $*"; }
+
+e2e_tmux() { tmux -L "$E2E_SOCKET" "$@"; }
+
+e2e_screen() { e2e_tmux capture-pane -p -t "$E2E_SESSION" 2>/dev/null; }
+
+# Fails the test: says why, shows the screen, cleans up.
+e2e_fail()
+{
+    echo "[$E2E_TEST] FAIL: $*" >&2
+    echo "----- screen -----" >&2
+    e2e_screen >&2 || true
+    echo "------------------" >&2
+    e2e_cleanup
+    exit 1
+}
+
+e2e_cleanup()
+{
+    e2e_tmux kill-server >/dev/null 2>&1 || true
+    rm -rf "$E2E_TMP"
+}
+
+# Checks everything a UI test needs; fails (not skips) with what to do.
+e2e_require()
+{
+    command -v tmux >/dev/null 2>&1 ||
+        e2e_fail "tmux is not installed: run 'make deps' (tests/lab/deps.sh installs it)"
+    [ -x "$E2E_BINARY" ] || e2e_fail "no binary at $E2E_BINARY: run 'make BUILD=$BUILD'"
+    "$E2E_ROOT/tests/lab/lab.sh" status >/dev/null 2>&1 ||
+        e2e_fail "lab instance $LAB_INSTANCE is not running: start it with" \
+                 "'LAB_INSTANCE=$LAB_INSTANCE tests/lab/lab.sh up'"
+}
+
+# Starts virtmig --lab in a WIDTHxHEIGHT session. Extra arguments are
+# environment assignments (NAME=value) then virtmig arguments. The config and
+# state directories are private to the test, so no one's theme or journal is
+# touched. When virtmig exits the pane says "virtmig exited with status N".
+e2e_start()
+{
+    local width=$1 height=$2
+    shift 2
+    local env_args=() arg
+    while [ $# -gt 0 ] && [[ "$1" == *=* ]] && [[ "$1" != -* ]]; do
+        env_args+=("$1")
+        shift
+    done
+    mkdir -p "$E2E_TMP/config" "$E2E_TMP/state"
+    local command
+    command="cd $(printf %q "$E2E_ROOT") && env XDG_CONFIG_HOME=$E2E_TMP/config"
+    command+=" XDG_STATE_HOME=$E2E_TMP/state LAB_INSTANCE=$LAB_INSTANCE"
+    for arg in "${env_args[@]}"; do command+=" $(printf %q "$arg")"; done
+    command+=" ${E2E_WRAPPER:-} $(printf %q "$E2E_BINARY") --lab"
+    for arg in "$@"; do command+=" $(printf %q "$arg")"; done
+    command+="; echo \"virtmig exited with status \$?\"; sleep 3600"
+    e2e_tmux -f /dev/null new-session -d -s "$E2E_SESSION" -x "$width" -y "$height" \
+        "$command" || e2e_fail "tmux could not start a session"
+    # Keep the fixed size whatever clients attach.
+    e2e_tmux set-option -g window-size manual >/dev/null 2>&1 || true
+}
+
+e2e_keys() { e2e_tmux send-keys -t "$E2E_SESSION" "$@"; }
+
+# Types a literal string (no key-name interpretation).
+e2e_type() { e2e_tmux send-keys -t "$E2E_SESSION" -l "$1"; }
+
+e2e_resize() { e2e_tmux resize-window -t "$E2E_SESSION" -x "$1" -y "$2"; }
+
+# Waits until the screen matches an extended regex; fails after the timeout
+# (seconds, default E2E_TIMEOUT) with a description.
+e2e_wait_for()
+{
+    local pattern=$1 timeout=${2:-$E2E_TIMEOUT} what=${3:-"screen shows /$1/"}
+    local deadline=$((SECONDS + timeout))
+    while [ $SECONDS -lt $deadline ]; do
+        if e2e_screen | grep -Eq -- "$pattern"; then
+            return 0
+        fi
+        sleep 0.2
+    done
+    e2e_fail "timed out after ${timeout}s waiting until $what"
+}
+
+e2e_wait_gone()
+{
+    local pattern=$1 timeout=${2:-$E2E_TIMEOUT}
+    local deadline=$((SECONDS + timeout))
+    while [ $SECONDS -lt $deadline ]; do
+        if ! e2e_screen | grep -Eq -- "$pattern"; then
+            return 0
+        fi
+        sleep 0.2
+    done
+    e2e_fail "timed out after ${timeout}s waiting until /$pattern/ disappears"
+}
+
+e2e_assert_screen()
+{
+    e2e_screen | grep -Eq -- "$1" || e2e_fail "${2:-screen does not show /$1/}"
+}
+
+e2e_assert_not_screen()
+{
+    if e2e_screen | grep -Eq -- "$1"; then
+        e2e_fail "${2:-screen shows /$1/ but should not}"
+    fi
+}
+
+# The table line of a domain under a host: prints the line (for further checks).
+# Hosts are group lines "labhostN ..." followed by their domains' lines.
+e2e_domain_line()
+{
+    local host=$1 domain=$2
+    e2e_screen | awk -v host="$host" -v dom="$domain" '
+        /^labhost[0-9]/ { current = $1; next }
+        current == host && $1 == dom { print; exit }'
+}
+
+e2e_wait_domain_on()
+{
+    local host=$1 domain=$2 pattern=${3:-.} timeout=${4:-$E2E_TIMEOUT}
+    local deadline=$((SECONDS + timeout)) line
+    while [ $SECONDS -lt $deadline ]; do
+        line=$(e2e_domain_line "$host" "$domain")
+        if [ -n "$line" ] && echo "$line" | grep -Eq -- "$pattern"; then
+            return 0
+        fi
+        sleep 0.2
+    done
+    e2e_fail "timed out after ${timeout}s waiting for $domain on $host matching /$pattern/"
+}
+
+# Scrolls the table (Down, then back Home) until a guest's row is on screen.
+e2e_find_row()
+{
+    local guest=$1 i
+    for i in $(seq 1 20); do
+        if e2e_screen | grep -Eq -- "^  $guest "; then
+            return 0
+        fi
+        e2e_keys Down
+        sleep 0.1
+    done
+    e2e_fail "guest $guest is not in the table, even scrolled"
+}
+
+# All lab hosts connected and the lab's guests listed (scrolling the table
+# when the screen is too small to show them all at once).
+e2e_wait_lab_shown()
+{
+    e2e_wait_for "3 hosts \(3 connected\)" 30 "all three lab hosts are connected"
+    e2e_wait_for "labhost1: connected, 6 domains" 15 "labhost1 lists its six guests"
+    local guest
+    for guest in idle steady hot parked shared-disk local-disk; do
+        e2e_find_row "$guest"
+        e2e_keys Home
+    done
+}
+
+# Selects a domain by typing a filter that matches only it.
+e2e_select()
+{
+    e2e_keys /
+    e2e_type "$1"
+    e2e_keys Enter
+    e2e_wait_for "NAME /$1 " 5 "the filter /$1 is applied"
+}
+
+# Waits until virtmig has exited; prints its status.
+e2e_wait_exit()
+{
+    e2e_wait_for "virtmig exited with status [0-9]+" "${1:-$E2E_TIMEOUT}" "virtmig exits"
+    e2e_screen | sed -n 's/.*virtmig exited with status \([0-9]*\).*/\1/p' | tail -1
+}
+
+# Puts the guests back where the lab starts them.
+e2e_lab_reset()
+{
+    "$E2E_ROOT/tests/lab/lab.sh" reset >/dev/null 2>&1 ||
+        e2e_fail "tests/lab/lab.sh reset failed for instance $LAB_INSTANCE"
+}
+
+# Launches the migration form on the selected domain to the form's default
+# destination (labhost2 from labhost1): goes to Launch with PgDn and presses it.
+e2e_form_launch()
+{
+    local i
+    for i in 1 2 3 4 5 6 7 8 9; do e2e_keys PgDn; done
+    e2e_keys Enter
+}
+
+# In the open form: moves to the field whose label matches and returns.
+e2e_form_focus()
+{
+    local label=$1 i
+    for i in $(seq 1 60); do
+        if e2e_screen | grep -Eq -- "→ $label|-> $label"; then
+            return 0
+        fi
+        e2e_keys Down
+        sleep 0.05
+    done
+    e2e_fail "could not move the form's focus to '$label'"
+}
+
+trap 'e2e_cleanup' EXIT

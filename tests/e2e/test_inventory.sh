@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every lab guest appears under its host, with all three hosts connected, at
+# 120x40 and at the smallest supported size 80x24; the help screen lists the
+# keys and closes again; q quits with status 0.
+. "$(dirname "$0")/lib.sh"
+e2e_require
+e2e_lab_reset
+
+for size in "120 40" "80 24"; do
+    set -- $size
+    e2e_log "at ${1}x${2}"
+    e2e_start "$1" "$2"
+    e2e_wait_lab_shown
+    e2e_assert_screen "labhost1: connected, 6 domains" "header shows labhost1 with its 6 domains"
+    e2e_assert_screen "labhost2" "header names labhost2"
+    e2e_assert_screen "labhost3" "header names labhost3"
+    e2e_select parked
+    e2e_wait_domain_on labhost1 parked "shut off" 5
+    e2e_select steady
+    e2e_wait_domain_on labhost1 steady "running" 5
+    e2e_keys Escape
+    e2e_wait_gone "NAME /steady" 5
+    e2e_assert_screen "F1 Help" "footer lists the help key"
+    # Help: generated from the key table, scrollable, closes with Esc.
+    e2e_keys F1
+    e2e_wait_for "open the migration form" 5 "the help screen lists the migrate key"
+    e2e_keys Escape
+    e2e_wait_gone "open the migration form" 5
+    e2e_keys q
+    status=$(e2e_wait_exit 10)
+    [ "$status" = "0" ] || e2e_fail "virtmig exited with status $status, expected 0"
+    e2e_tmux kill-server >/dev/null 2>&1
+done
+e2e_log "passed"
