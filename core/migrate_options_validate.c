@@ -498,7 +498,10 @@ static void check_compression(const MigrateOptions *o, ProblemList *list)
                           o->comp_mt_threads, 1, 255);
     mt_ok &= int_in_range(list, OPT_FIELD_COMP_MT_DTHREADS, "decompression threads",
                           o->comp_mt_dthreads, 1, 255);
-    if (mt_tuned && mt_ok && !(methods & COMPRESS_MT))
+    /* The tuning checks below read the methods as given: libvirt checks them
+     * before it falls back to xbzrle for a bare "compressed". */
+    unsigned named = o->compression_methods;
+    if (mt_tuned && mt_ok && !(named & COMPRESS_MT))
         migrate_options_problem_add(list, o->comp_mt_level != -1 ? OPT_FIELD_COMP_MT_LEVEL
                           : o->comp_mt_threads != -1 ? OPT_FIELD_COMP_MT_THREADS
                                                      : OPT_FIELD_COMP_MT_DTHREADS,
@@ -511,20 +514,20 @@ static void check_compression(const MigrateOptions *o, ProblemList *list)
             migrate_options_problem_add(list, OPT_FIELD_COMP_XBZRLE_CACHE,
                         "xbzrle cache of %lld bytes is too small: give at least one page "
                         "(4096 bytes), e.g. 64 MiB", o->comp_xbzrle_cache);
-        else if (!(methods & COMPRESS_XBZRLE))
+        else if (!(named & COMPRESS_XBZRLE))
             migrate_options_problem_add(list, OPT_FIELD_COMP_XBZRLE_CACHE,
-                        "an xbzrle cache size needs the xbzrle method: tick compressed "
-                        "(xbzrle is its default) or clear the cache size");
+                        "an xbzrle cache size needs xbzrle among the compression methods "
+                        "(libvirt's default does not count): choose xbzrle or clear the size");
     }
 
     /* libvirt-domain.h (9.4): zlib level 0..9, zstd level 0..20 */
     if (int_in_range(list, OPT_FIELD_COMP_ZLIB_LEVEL, "zlib level", o->comp_zlib_level, 0, 9) &&
-        o->comp_zlib_level != -1 && !(methods & COMPRESS_ZLIB))
+        o->comp_zlib_level != -1 && !(named & COMPRESS_ZLIB))
         migrate_options_problem_add(list, OPT_FIELD_COMP_ZLIB_LEVEL,
                     "a zlib level needs the zlib method: choose zlib or clear the level");
     if (int_in_range(list, OPT_FIELD_COMP_ZSTD_LEVEL, "zstd level", o->comp_zstd_level, 0,
                      20) &&
-        o->comp_zstd_level != -1 && !(methods & COMPRESS_ZSTD))
+        o->comp_zstd_level != -1 && !(named & COMPRESS_ZSTD))
         migrate_options_problem_add(list, OPT_FIELD_COMP_ZSTD_LEVEL,
                     "a zstd level needs the zstd method: choose zstd or clear the level");
 }

@@ -207,6 +207,8 @@ static void xbzrle_cache_small(MigrateOptions *o, MigrateContext *c)
 { (void)c; o->compressed = true; o->comp_xbzrle_cache = 0; }
 static void xbzrle_cache_without_xbzrle(MigrateOptions *o, MigrateContext *c)
 { (void)c; o->compressed = true; o->compression_methods = COMPRESS_MT; o->comp_xbzrle_cache = 1 << 26; }
+static void xbzrle_cache_default_method(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->compressed = true; o->comp_xbzrle_cache = 1 << 26; }
 static void zlib_without_parallel(MigrateOptions *o, MigrateContext *c)
 { (void)c; o->compressed = true; o->compression_methods = COMPRESS_ZLIB; }
 static void mt_with_parallel(MigrateOptions *o, MigrateContext *c)
@@ -413,7 +415,9 @@ static const RuleRow rules[] = {
     {"xbzrle cache too small", xbzrle_cache_small, OPT_FIELD_COMP_XBZRLE_CACHE,
      "xbzrle cache of 0 bytes is too small"},
     {"xbzrle cache without xbzrle", xbzrle_cache_without_xbzrle, OPT_FIELD_COMP_XBZRLE_CACHE,
-     "an xbzrle cache size needs the xbzrle method"},
+     "an xbzrle cache size needs xbzrle among the compression methods"},
+    {"xbzrle cache with the default method", xbzrle_cache_default_method,
+     OPT_FIELD_COMP_XBZRLE_CACHE, "libvirt's default does not count"},
     {"zlib without parallel", zlib_without_parallel, OPT_FIELD_COMPRESSION_METHODS,
      "zlib and zstd compression only work with parallel migration"},
     {"mt with parallel", mt_with_parallel, OPT_FIELD_COMPRESSION_METHODS,

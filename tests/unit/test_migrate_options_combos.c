@@ -135,7 +135,7 @@ static void valid_compression_mt_xbzrle(MigrateOptions *o, MigrateContext *c)
     o->comp_xbzrle_cache = 64ll << 20;
 }
 static void valid_default_xbzrle_cache(MigrateOptions *o, MigrateContext *c)
-{ (void)c; o->compressed = true; o->comp_xbzrle_cache = 4096; }
+{ (void)c; o->compressed = true; o->compression_methods = COMPRESS_XBZRLE; o->comp_xbzrle_cache = 4096; }
 static void valid_parallel_zstd_9_4(MigrateOptions *o, MigrateContext *c)
 {
     c->source_libvirt_version = V(9, 4, 0);
@@ -210,7 +210,7 @@ static const ValidRow valid_rows[] = {
     {"defaults on libvirt 9.0", valid_defaults_9_0},
     {"post-copy fully tuned", valid_postcopy_tuned},
     {"mt and xbzrle compression", valid_compression_mt_xbzrle},
-    {"default xbzrle with cache", valid_default_xbzrle_cache},
+    {"xbzrle named, with the smallest cache", valid_default_xbzrle_cache},
     {"parallel zstd on 9.4", valid_parallel_zstd_9_4},
     {"parallel zero-copy", valid_parallel_zerocopy},
     {"tls with destination", valid_tls},
