@@ -199,9 +199,13 @@ static void draw_field_line(MigrationForm *form, WINDOW *window, int y, int left
     bool enabled = form_field_enabled(&form->values, info->id);
     const char *messages[1];
     bool invalid = form_field_problems(form, info->id, messages, 1) > 0;
-    if (focused)
-        form_put(window, y, left, 2, glyphs->arrow_right, ui_color(THEME_FORM_FIELD_FOCUS),
-                 0);
+    if (focused) {
+        /* one space between the mark and the label, whether the mark is "→"
+         * or the ASCII "->" (which starts in the margin) */
+        int mark = (int)text_width(glyphs->arrow_right);
+        form_put(window, y, left + 1 - mark, mark, glyphs->arrow_right,
+                 ui_color(THEME_FORM_FIELD_FOCUS), 0);
+    }
     int label_attrs = invalid ? ui_color(THEME_FORM_FIELD_INVALID) : ui_color(THEME_FORM_LABEL);
     if (!enabled)
         label_attrs |= (int)A_DIM;
