@@ -541,6 +541,12 @@ static void check_parallel(const MigrateOptions *o, ProblemList *list)
         migrate_options_problem_add(list, OPT_FIELD_PARALLEL_CONNECTIONS,
                     "parallel connections need parallel migration: tick parallel or clear "
                     "the number");
+    /* QEMU (before 10.0): "Postcopy is not yet compatible with multifd"; QEMU 7.2
+     * lacks even that check and fails when the switch to post-copy happens. */
+    if (o->postcopy && o->parallel)
+        migrate_options_problem_add(list, OPT_FIELD_PARALLEL,
+                    "QEMU cannot combine post-copy with parallel connections: untick "
+                    "parallel or post-copy");
     /* qemu_migration.c: "zero-copy is only available for parallel migration";
      * QEMU: "Zero copy only available for non-compressed non-TLS multifd migration" */
     if (o->zerocopy && !o->parallel)

@@ -233,6 +233,8 @@ static void connections_range(MigrateOptions *o, MigrateContext *c)
 { (void)c; o->parallel = true; o->parallel_connections = 256; }
 static void connections_zero(MigrateOptions *o, MigrateContext *c)
 { (void)c; o->parallel = true; o->parallel_connections = 0; }
+static void parallel_postcopy(MigrateOptions *o, MigrateContext *c)
+{ (void)c; o->parallel = true; o->postcopy = true; }
 static void zerocopy_without_parallel(MigrateOptions *o, MigrateContext *c)
 { (void)c; o->zerocopy = true; }
 static void zerocopy_compressed(MigrateOptions *o, MigrateContext *c)
@@ -441,6 +443,8 @@ static const RuleRow rules[] = {
      "parallel connections 256 is out of range: give 1 to 255"},
     {"connections zero", connections_zero, OPT_FIELD_PARALLEL_CONNECTIONS,
      "parallel connections 0 is out of range"},
+    {"parallel with post-copy", parallel_postcopy, OPT_FIELD_PARALLEL,
+     "QEMU cannot combine post-copy with parallel connections"},
     {"zerocopy without parallel", zerocopy_without_parallel, OPT_FIELD_ZEROCOPY,
      "zero-copy only works with parallel migration"},
     {"zerocopy compressed", zerocopy_compressed, OPT_FIELD_ZEROCOPY,
