@@ -96,8 +96,12 @@ static void take_sample(Watch *watch, bool *reported_error)
     char *error = NULL;
     if (job_stats_collect(request->domain, JOB_STATS_CURRENT, &sample, watch->context,
                           &error) < 0) {
-        /* Once per run of failures: a flaky host must not flood the messages. */
-        if (!*reported_error)
+        int code = libvirt_error_code();
+        /* "domain is not running" / "no domain": the guest has just left the
+         * source and our call is about to return: not worth a message. Other
+         * failures once per run of failures: a flaky host must not flood. */
+        bool guest_left = code == VIR_ERR_OPERATION_INVALID || code == VIR_ERR_NO_DOMAIN;
+        if (!*reported_error && !guest_left)
             note(watch, true, error);
         *reported_error = true;
         free(error);

@@ -9,8 +9,10 @@
 
 #define STEADY "steady"
 #define IDLE "idle"
-/* The lab's "link" speed; slow enough that steady needs several iterations. */
-#define LAB_BANDWIDTH_MIBS 50
+/* Slower than the lab's 50 MiB/s "link", with a tight max downtime, so steady
+ * (64 MiB written at 8 MB/s) needs a few iterations before it converges. */
+#define STEADY_BANDWIDTH_MIBS 20
+#define STEADY_MAX_DOWNTIME_MS 100
 
 /* Moves steady back home with plain pre-copy (it converges). */
 static void put_steady_back(size_t home)
@@ -53,8 +55,8 @@ static void test_job_stats_during_and_after(void **state)
     size_t dest = mig_other_host((size_t)home);
     MigrateOptions options;
     mig_options(&options);
-    options.bandwidth_mibs = LAB_BANDWIDTH_MIBS;
-    options.max_downtime_ms = 450;
+    options.bandwidth_mibs = STEADY_BANDWIDTH_MIBS;
+    options.max_downtime_ms = STEADY_MAX_DOWNTIME_MS;
 
     DowntimeProbe probe = { .domain = mig_domain((size_t)home, STEADY) };
     MigRun *run = calloc(1, sizeof(*run));
@@ -96,7 +98,7 @@ static void test_job_stats_during_and_after(void **state)
     assert_true(max_dirty_rate > 0);
     assert_true(last_processed > first_processed);
     /* Max downtime, set before the call, is what the running job uses. */
-    assert_int_equal(probe.downtime_seen, 450);
+    assert_int_equal(probe.downtime_seen, STEADY_MAX_DOWNTIME_MS);
 
     /* The completed job's statistics. */
     assert_true(run->run.have_completed);
@@ -202,6 +204,20 @@ static void test_bad_launches_refused_before_libvirt(void **state)
     char uuid[VIR_UUID_STRING_BUFLEN];
     virDomainPtr domain = mig_domain((size_t)home, STEADY);
     assert_int_equal(virDomainGetUUIDString(domain, uuid), 0);
+    /* Wait until the engine sees both hosts and the guest, so what it refuses
+     * is the options, not a host still connecting. */
+    bool ready = false;
+    for (double deadline = mig_now_s() + 15; !ready && mig_now_s() < deadline; ) {
+        CoreSnapshot seen;
+        assert_int_equal(core_snapshot(core, &seen), 0);
+        ready = seen.host_count > dest && seen.hosts[home].state == HOST_CONNECTED &&
+                seen.hosts[dest].state == HOST_CONNECTED &&
+                core_snapshot_find_domain(&seen, (size_t)home, uuid) != NULL;
+        core_snapshot_clear(&seen);
+        if (!ready)
+            usleep(100 * 1000);
+    }
+    assert_true(ready);
 
     MigrateOptions bad;
     mig_options(&bad);
@@ -239,6 +255,7 @@ static void test_bad_launches_refused_before_libvirt(void **state)
     assert_false(run->run.saw_job);
     assert_int_equal(run->phase_count, 0);
     mig_run_clear(run);
+    free(run);
     migrate_options_clear(&options);
 
     /* 3. A client-managed launch without a destination connection. */
