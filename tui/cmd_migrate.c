@@ -191,17 +191,34 @@ static void list_domains(const CoreSnapshot *snapshot, size_t host, FILE *err)
     fputs(shown ? "\n" : " it has no domains\n", err);
 }
 
-/* Prints warnings and errors the engine reports while we wait (a refused
- * control, a lost host), once each. */
-static void print_new_messages(const CoreSnapshot *snapshot, uint64_t *last_seq, FILE *err)
+/* How print_messages() treats messages not printed yet. */
+typedef enum {
+    MESSAGES_HOLD_RECENT,     /* print those a couple of seconds old */
+    MESSAGES_FINISHED,        /* the migration ended: drop errors still held */
+} MessageFlush;
+
+#define MESSAGE_HOLD_S 2
+
+/* Prints the engine's warnings and errors (a refused control, a lost host)
+ * once each, in order, a little late. Errors still held when the migration
+ * ends are dropped: the engine's report of the failure repeats the reason
+ * the outcome line gives anyway, and a job-statistics read that raced with
+ * the guest leaving the source is noise once the migration completed. */
+static void print_messages(const CoreSnapshot *snapshot, uint64_t *printed_seq,
+                           MessageFlush flush, FILE *err)
 {
+    time_t now = time(NULL);
     for (size_t i = 0; i < snapshot->message_count; i++) {
         const CoreMessage *message = &snapshot->messages[i];
-        if (message->seq <= *last_seq)
+        if (message->seq <= *printed_seq)
             continue;
-        *last_seq = message->seq;
-        if (message->level != MESSAGE_INFO)
-            fprintf(err, "virtmig: %s\n", message->text);
+        if (flush == MESSAGES_HOLD_RECENT && now - message->at < MESSAGE_HOLD_S)
+            break;   /* keep the order: later ones wait too */
+        *printed_seq = message->seq;
+        if (message->level == MESSAGE_INFO ||
+            (flush == MESSAGES_FINISHED && message->level == MESSAGE_ERROR))
+            continue;
+        fprintf(err, "virtmig: %s\n", message->text);
     }
 }
 
@@ -217,7 +234,8 @@ typedef struct {
     MigrateReport *report;
     unsigned id;
     uint64_t launched_ms, last_progress_ms;
-    uint64_t last_seq;
+    uint64_t last_sample_ms;      /* sampled_at_ms of the last job sample printed */
+    uint64_t printed_seq;         /* engine messages up to this one are dealt with */
     MigrationPhase last_phase;
     bool interrupted;             /* a Ctrl-C came: the next one stops waiting */
     bool abort_requested, postcopy_requested;
@@ -272,8 +290,11 @@ static int step(MigrateRun *run, size_t interrupts)
         fprintf(run->streams->err, "virtmig migrate: out of memory\n");
         return CMD_EXIT_FAILED;
     }
-    print_new_messages(&snapshot, &run->last_seq, run->streams->err);
     const MigrationView *migration = core_snapshot_find_migration(&snapshot, run->id);
+    bool finished = migration && migration_phase_finished(migration->phase);
+    print_messages(&snapshot, &run->printed_seq,
+                   finished ? MESSAGES_FINISHED : MESSAGES_HOLD_RECENT,
+                   run->streams->err);
 
     if (interrupts > 0 && run->interrupted) {
         fprintf(run->streams->err, "virtmig migrate: stopped waiting for migration %u\n",
@@ -294,11 +315,15 @@ static int step(MigrateRun *run, size_t interrupts)
             request_abort(run, migration);
         }
         maybe_switch_to_postcopy(run, migration);
-        if (migration->phase != run->last_phase ||
-            now - run->last_progress_ms >= PROGRESS_PERIOD_MS) {
+        /* A line per phase change, and one per new job sample at most
+         * once a second: the same sample twice says nothing new. */
+        bool new_sample = migration->last.sampled_at_ms != run->last_sample_ms &&
+                          now - run->last_progress_ms >= PROGRESS_PERIOD_MS;
+        if (migration->phase != run->last_phase || new_sample) {
             migrate_report_progress(run->report, migration, now);
             run->last_progress_ms = now;
             run->last_phase = migration->phase;
+            run->last_sample_ms = migration->last.sampled_at_ms;
         }
     }
     core_snapshot_clear(&snapshot);
@@ -386,7 +411,7 @@ int cmd_migrate(Core *core, const CliArgs *args, size_t source, size_t dest,
 
     MigrateRun run = {
         .core = core, .args = args, .streams = streams, .report = report,
-        .id = (unsigned)id, .launched_ms = monotonic_ms(), .last_seq = newest_seq(&snapshot),
+        .id = (unsigned)id, .launched_ms = monotonic_ms(), .printed_seq = newest_seq(&snapshot),
         .last_phase = MIGRATION_STARTING,
     };
     status = watch(&run);

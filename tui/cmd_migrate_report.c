@@ -179,22 +179,28 @@ void migrate_report_progress(MigrateReport *report, const MigrationView *migrati
         return;
     }
 
-    char elapsed[UNITS_BUF], value[UNITS_BUF];
-    FILE *out = report->out;
-    fprintf(out, "%9s  %-9s", units_format_duration_ms(elapsed, sizeof(elapsed), n.elapsed_ms),
-            phase);
+    char elapsed[UNITS_BUF], value[UNITS_BUF], line[256];
+    size_t used = 0;
+#define APPEND(...) \
+    (used += used < sizeof(line) ? (size_t)snprintf(line + used, sizeof(line) - used, \
+                                                    __VA_ARGS__) : 0)
+    APPEND("%9s  %-9s", units_format_duration_ms(elapsed, sizeof(elapsed), n.elapsed_ms), phase);
     if (n.has_iteration)
-        fprintf(out, "  iteration %" PRIu64, n.iteration);
+        APPEND("  iteration %" PRIu64, n.iteration);
     if (n.has_progress)
-        fprintf(out, "  %6s", units_format_percent(value, sizeof(value), n.done, n.total));
+        APPEND("  %6s", units_format_percent(value, sizeof(value), n.done, n.total));
     if (n.has_remaining)
-        fprintf(out, "  remaining %s", units_format_bytes(value, sizeof(value), n.remaining));
+        APPEND("  remaining %s", units_format_bytes(value, sizeof(value), n.remaining));
     if (n.has_dirty_rate)
-        fprintf(out, "  dirty %s", units_format_rate(value, sizeof(value), n.dirty_rate));
+        APPEND("  dirty %s", units_format_rate(value, sizeof(value), n.dirty_rate));
     if (n.has_bandwidth)
-        fprintf(out, "  bandwidth %s", units_format_rate(value, sizeof(value), n.bandwidth));
-    fputc('\n', out);
-    fflush(out);
+        APPEND("  bandwidth %s", units_format_rate(value, sizeof(value), n.bandwidth));
+#undef APPEND
+    used = strnlen(line, sizeof(line));
+    while (used > 0 && line[used - 1] == ' ')   /* the phase's padding when nothing follows */
+        line[--used] = '\0';
+    fprintf(report->out, "%s\n", line);
+    fflush(report->out);
 }
 
 static const char *host_name(const CoreSnapshot *snapshot, size_t index)
