@@ -194,16 +194,16 @@ static void list_domains(const CoreSnapshot *snapshot, size_t host, FILE *err)
 /* How print_messages() treats messages not printed yet. */
 typedef enum {
     MESSAGES_HOLD_RECENT,     /* print those a couple of seconds old */
-    MESSAGES_FINISHED,        /* the migration ended: drop errors still held */
+    MESSAGES_FINISHED,        /* the migration ended: drop what is still held */
 } MessageFlush;
 
 #define MESSAGE_HOLD_S 2
 
 /* Prints the engine's warnings and errors (a refused control, a lost host)
- * once each, in order, a little late. Errors still held when the migration
- * ends are dropped: the engine's report of the failure repeats the reason
- * the outcome line gives anyway, and a job-statistics read that raced with
- * the guest leaving the source is noise once the migration completed. */
+ * once each, in order, a little late. Messages still held when the
+ * migration ends are dropped: the engine's report of the outcome repeats
+ * what the outcome line says anyway, and a job-statistics read that raced
+ * with the guest leaving the source is noise once the migration completed. */
 static void print_messages(const CoreSnapshot *snapshot, uint64_t *printed_seq,
                            MessageFlush flush, FILE *err)
 {
@@ -215,8 +215,7 @@ static void print_messages(const CoreSnapshot *snapshot, uint64_t *printed_seq,
         if (flush == MESSAGES_HOLD_RECENT && now - message->at < MESSAGE_HOLD_S)
             break;   /* keep the order: later ones wait too */
         *printed_seq = message->seq;
-        if (message->level == MESSAGE_INFO ||
-            (flush == MESSAGES_FINISHED && message->level == MESSAGE_ERROR))
+        if (message->level == MESSAGE_INFO || flush == MESSAGES_FINISHED)
             continue;
         fprintf(err, "virtmig: %s\n", message->text);
     }
@@ -317,7 +316,9 @@ static int step(MigrateRun *run, size_t interrupts)
         maybe_switch_to_postcopy(run, migration);
         /* A line per phase change, and one per new job sample at most
          * once a second: the same sample twice says nothing new. */
-        bool new_sample = migration->last.sampled_at_ms != run->last_sample_ms &&
+        bool job_running = migration->last.type == JOB_TYPE_BOUNDED ||
+                           migration->last.type == JOB_TYPE_UNBOUNDED;
+        bool new_sample = job_running && migration->last.sampled_at_ms != run->last_sample_ms &&
                           now - run->last_progress_ms >= PROGRESS_PERIOD_MS;
         if (migration->phase != run->last_phase || new_sample) {
             migrate_report_progress(run->report, migration, now);
