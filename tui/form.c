@@ -493,6 +493,12 @@ FormResult migration_form_handle_key(MigrationForm *form, int key, bool is_funct
         return FORM_CONTINUE;
     case KEY_ENTER:
         return migration_form_handle_key(form, '\n', false, core);
+    case KEY_HOME:
+    case KEY_END:
+        if (text_field)
+            break;   /* moves the cursor in the text */
+        form->focus = key == KEY_HOME ? FF_DESTINATION : FORM_FOCUS_LAUNCH;
+        return FORM_CONTINUE;
     case KEY_LEFT:
     case KEY_RIGHT:
         if (!on_field) {

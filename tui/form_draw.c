@@ -339,6 +339,15 @@ void migration_form_draw(MigrationForm *form, WINDOW *window)
         fields_height = buttons_row - notice_height - 4 - fields_top;
     }
 
+    /* what the focused field does, when there is room for it */
+    const char *help = form->focus < (int)FF_COUNT ? form_field_help((FormFieldId)form->focus)
+                     : form->focus == FORM_FOCUS_LAUNCH ? "Start the migration with these "
+                                                          "options."
+                                                        : "Close the form without migrating.";
+    /* a fixed height, so the fields do not jump as the focus moves */
+    int help_height = fields_height >= 12 ? 2 : 0;
+    fields_height -= help_height;
+
     /* the fields */
     size_t count = build_lines(form, width - 2, NULL);
     FieldLine *lines = calloc(count ? count : 1, sizeof(*lines));
@@ -365,8 +374,14 @@ void migration_form_draw(MigrationForm *form, WINDOW *window)
                  ui_color(THEME_HELP_TEXT), 0);
     free(lines);
 
-    /* the virsh preview */
     int y = fields_top + fields_height;
+    if (help_height > 0) {
+        form_draw_wrapped(window, y, left, width, help_height, NULL, help,
+                          ui_color(THEME_HELP_TEXT));
+        y += help_height;
+    }
+
+    /* the virsh preview */
     form_rule(window, y++, left, width, "Equivalent virsh command", ui_color(THEME_DIALOG_BORDER),
               ui_color(THEME_HEADER));
     form_draw_wrapped(window, y, left, width, preview_height, NULL,

@@ -144,6 +144,69 @@ static const char *const GROUP_TITLES[FORM_GROUP_COUNT] = {
     [FORM_GROUP_ADVANCED] = "Advanced",
 };
 
+/* One sentence per field, shown under the fields for the focused one. */
+static const char *const HELP[FF_COUNT] = {
+    [FF_DESTINATION] = "The connected host to move the domain to; Space or Left/Right picks "
+                       "another.",
+    [FF_LIVE] = "Copy memory while the guest runs; it pauses only for the final switch-over.",
+    [FF_OFFLINE] = "Move only the definition, no running state: for a shut-off domain.",
+    [FF_P2P] = "The source libvirtd drives the migration, so it goes on if virtmig quits.",
+    [FF_DIRECT] = "Hypervisor to hypervisor without libvirt in between (QEMU does not "
+                  "support it).",
+    [FF_TUNNELLED] = "Carry the migration data over the libvirtd connection instead of a "
+                     "QEMU socket.",
+    [FF_PERSISTENT] = "Define the domain on the destination, so it survives a shutdown there.",
+    [FF_UNDEFINE_SOURCE] = "Remove the definition from the source once the domain has moved.",
+    [FF_SUSPEND] = "Leave the domain paused on the destination instead of resuming it.",
+    [FF_CHANGE_PROTECTION] = "Refuse changes to the domain's configuration while it migrates.",
+    [FF_UNSAFE] = "Migrate even where libvirt sees a risk (disk cache mode, storage not "
+                  "shared).",
+    [FF_ABORT_ON_ERROR] = "Cancel the migration if an I/O error happens during it.",
+    [FF_COPY_STORAGE_ALL] = "Copy whole disk images to the destination (storage not shared).",
+    [FF_COPY_STORAGE_INC] = "Copy only the top image layer; the destination has the backing "
+                            "files.",
+    [FF_MIGRATE_DISKS] = "Copy only these disks (target names, comma-separated); empty: all.",
+    [FF_DISKS_PORT] = "TCP port of the destination's NBD server for the disk copy.",
+    [FF_DISKS_URI] = "URI of the destination's NBD server for the disk copy.",
+    [FF_POSTCOPY] = "Allow switching to post-copy: the guest runs on the destination and "
+                    "fetches the rest of its memory on demand.",
+    [FF_POSTCOPY_BANDWIDTH] = "Bandwidth cap once the migration is in post-copy.",
+    [FF_AUTO_CONVERGE] = "Slow the guest's vCPUs down while it dirties memory faster than it "
+                         "is sent.",
+    [FF_AUTO_CONVERGE_INITIAL] = "First throttle step, in percent of CPU time taken away.",
+    [FF_AUTO_CONVERGE_INCREMENT] = "Throttle added at each step while it still does not "
+                                   "converge.",
+    [FF_BANDWIDTH] = "Cap on the migration's transfer rate; empty: unlimited.",
+    [FF_MAX_DOWNTIME] = "Longest pause allowed for the final switch-over; empty: libvirt's "
+                        "300 ms.",
+    [FF_TIMEOUT] = "After this long, suspend the guest (or switch to post-copy) to finish.",
+    [FF_TIMEOUT_ACTION] = "What the timeout does: suspend the guest, or switch to post-copy.",
+    [FF_COMPRESSED] = "Compress memory on the wire (costs CPU on both hosts).",
+    [FF_COMPRESS_XBZRLE] = "Send only the changed bytes of pages sent before (uses a cache).",
+    [FF_COMPRESS_MT] = "Multi-threaded compression of pages by QEMU's compress threads.",
+    [FF_COMPRESS_ZLIB] = "zlib compression of the parallel (multifd) streams.",
+    [FF_COMPRESS_ZSTD] = "zstd compression of the parallel (multifd) streams.",
+    [FF_COMP_MT_LEVEL] = "mt compression level, 0 (none) to 9 (best).",
+    [FF_COMP_MT_THREADS] = "Compression threads on the source.",
+    [FF_COMP_MT_DTHREADS] = "Decompression threads on the destination.",
+    [FF_COMP_XBZRLE_CACHE] = "Size of the xbzrle page cache on the source.",
+    [FF_COMP_ZLIB_LEVEL] = "zlib compression level, 0 to 9.",
+    [FF_COMP_ZSTD_LEVEL] = "zstd compression level, 0 to 20.",
+    [FF_PARALLEL] = "Send memory over several connections at once (multifd).",
+    [FF_PARALLEL_CONNECTIONS] = "How many parallel connections.",
+    [FF_ZEROCOPY] = "Send pages without copying them in the kernel (needs parallel).",
+    [FF_TLS] = "Encrypt the migration stream with TLS (hosts need migration certificates).",
+    [FF_TLS_DESTINATION] = "Name to expect in the destination's certificate when it differs "
+                           "from the URI.",
+    [FF_DNAME] = "New name of the domain on the destination.",
+    [FF_DEST_XML] = "File with the domain XML to use on the destination (same name and UUID).",
+    [FF_PERSISTENT_XML] = "File with the persistent definition to store on the destination.",
+    [FF_MIGRATE_URI] = "Where QEMU sends the data, e.g. tcp://10.0.0.2 for a dedicated "
+                       "network.",
+    [FF_LISTEN_ADDRESS] = "Address the destination QEMU listens on for the incoming data.",
+    [FF_GRAPHICS_URI] = "Where graphical (SPICE) clients reconnect after the move.",
+};
+
 static const char *const TIMEOUT_ACTIONS[FORM_TIMEOUT_ACTION_COUNT] = { "suspend", "postcopy" };
 
 const FormFieldInfo *form_field_info(FormFieldId id)
@@ -151,6 +214,13 @@ const FormFieldInfo *form_field_info(FormFieldId id)
     if ((int)id < 0 || id >= FF_COUNT)
         return NULL;
     return &FIELDS[id];
+}
+
+const char *form_field_help(FormFieldId id)
+{
+    if ((int)id < 0 || id >= FF_COUNT || !HELP[id])
+        return "";
+    return HELP[id];
 }
 
 const char *form_group_title(FormGroup group)

@@ -79,6 +79,8 @@ const char *form_timeout_action_name(int choice);   /* "suspend", "postcopy" */
 
 const FormFieldInfo *form_field_info(FormFieldId id);   /* NULL when out of range */
 const char *form_group_title(FormGroup group);          /* "Convergence" */
+/* One sentence on what the field does ("" out of range). */
+const char *form_field_help(FormFieldId id);
 /* true for the kinds edited as text (numbers, text, lists). */
 bool form_field_kind_is_text(FormFieldKind kind);
 

@@ -256,6 +256,16 @@ static void test_numbers_with_units_reach_the_preview(void **state)
     assert_null(strstr(form->virsh_command, "--bandwidth"));
     fkey(form, KEY_BACKSPACE);
     assert_int_equal(form_blocking_problem_count(form), 0);
+    /* Home and End move the cursor in a text field, between ends elsewhere */
+    fkey(form, KEY_HOME);
+    assert_int_equal(form->focus, FF_BANDWIDTH);
+    assert_int_equal(form->values.input[FF_BANDWIDTH].cursor, 0);
+    fkey(form, KEY_UP);   /* the throttle fields are off: Auto-converge */
+    assert_int_equal(form->focus, FF_AUTO_CONVERGE);
+    fkey(form, KEY_END);
+    assert_int_equal(form->focus, FORM_FOCUS_LAUNCH);
+    fkey(form, KEY_HOME);
+    assert_int_equal(form->focus, FF_DESTINATION);
     /* Space in a number field is not a toggle; the text is untouched */
     focus_on(form, FF_TIMEOUT);
     type_text(form, "2m");
@@ -436,6 +446,7 @@ static void test_scrolling_keeps_focus_visible(void **state)
     migration_form_draw(form, window);
     char *text = window_text(window);
     assert_true(contains(text, "Graphics URI"));
+    assert_true(contains(text, "Where graphical (SPICE) clients reconnect"));   /* its help */
     assert_true(contains(text, "Advanced"));
     assert_null(strstr(text, "Destination host"));   /* scrolled off the top */
     free(text);

@@ -73,6 +73,7 @@ static void test_table_is_consistent(void **state)
         assert_true((int)info->group >= group);
         group = (int)info->group;
         assert_true(strlen(form_group_title(info->group)) > 0);
+        assert_true(strlen(form_field_help((FormFieldId)id)) > 10);
         if (form_field_kind_is_text(info->kind) && info->kind != FORM_KIND_TEXT &&
             info->kind != FORM_KIND_LIST)
             assert_non_null(info->example);   /* parse messages show what to type */
