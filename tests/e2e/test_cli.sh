@@ -72,16 +72,16 @@ bad() {   # bad NAME EXPECTED_MESSAGE OPTIONS...
     shift 2
     local start=$SECONDS
     run "$name" 2 "$VIRTMIG" --hosts "$work/unreachable.conf" migrate idle --from far1 \
-        --to far2 --wait 30 "$@"
+        --wait 30 "$@"
     expect_in "$name" err "$message"
     if [ $((SECONDS - start)) -le 2 ]; then pass "$name: refused at once"
     else fail "$name: took $((SECONDS - start)) s: it waited on a host"; fi
     [ -s "$work/$name.out" ] && fail "$name: printed on stdout: $(head -c 200 "$work/$name.out")"
 }
-bad bad-number "--bandwidth 'fast': expected a bandwidth in MiB/s" --bandwidth fast
-bad bad-combination "--tunnelled: tunnelled needs p2p" --tunnelled --no-p2p
-bad bad-storage "exclude each other" --copy-storage-all --copy-storage-inc
-bad bad-timeout "--timeout-postcopy needs --timeout SECONDS" --timeout-postcopy
+bad bad-number "--bandwidth 'fast': expected a bandwidth in MiB/s" --to far2 --bandwidth fast
+bad bad-combination "--tunnelled: tunnelled needs p2p" --to far2 --tunnelled --no-p2p
+bad bad-storage "exclude each other" --to far2 --copy-storage-all --copy-storage-inc
+bad bad-timeout "--timeout-postcopy needs --timeout SECONDS" --to far2 --timeout-postcopy
 bad bad-host "--to 'nowhere': no such host: give one of far1, far2" --to nowhere
 run bad-command 2 "$VIRTMIG" --lab lsit
 expect_in bad-command err "unknown command 'lsit'"
@@ -101,8 +101,9 @@ expect_in list-text out "NAME"
 expect_in list-text out "idle"
 
 # ---- there ----------------------------------------------------------------
+# --undefinesource both ways, so no inactive copy of idle stays behind.
 run migrate-there 0 "$VIRTMIG" --lab --journal "$journal" migrate idle --from labhost1 \
-    --to labhost2 --bandwidth 200
+    --to labhost2 --bandwidth 200 --undefinesource
 expect_in migrate-there out "virsh -c "
 expect_in migrate-there out " migrate "
 expect_in migrate-there out "completed: idle runs on labhost2"
@@ -121,7 +122,7 @@ fi
 
 # ---- and back, as JSON lines ----------------------------------------------
 run migrate-back 0 "$VIRTMIG" --lab --journal "$journal" migrate idle --from labhost2 \
-    --to labhost1 --json
+    --to labhost1 --json --undefinesource
 expect_in migrate-back out '"type":"virsh"'
 expect_in migrate-back out '"type":"result"'
 expect_in migrate-back out '"phase":"completed","ok":true'
@@ -134,10 +135,39 @@ else
     cat "$work/list-back.out"
 fi
 
-# ---- a migration libvirt refuses: exit 1 with libvirt's message -------------
-# idle is not on labhost2 any more: refused by name, exit 2, no migration.
+# ---- refused once the domain is known ----------------------------------------
+# idle left labhost2 with --undefinesource: nothing of it is there.
 run migrate-absent 2 "$VIRTMIG" --lab migrate idle --from labhost2 --to labhost3
 expect_in migrate-absent err "no domain 'idle' on labhost2"
+run migrate-unknown 2 "$VIRTMIG" --lab migrate no-such-guest --from labhost1 --to labhost2
+expect_in migrate-unknown err "no domain 'no-such-guest' on labhost1: domains there:"
+# parked is shut off: the engine's validation, with the domain's real state,
+# asks for --offline (exit 2, nothing sent to libvirt).
+run migrate-shutoff 2 "$VIRTMIG" --lab migrate parked --from labhost1 --to labhost2
+expect_in migrate-shutoff err "the domain is shut off"
+
+# ---- offline, there and back --------------------------------------------------
+run offline-there 0 "$VIRTMIG" --lab migrate parked --from labhost1 --to labhost2 \
+    --offline --undefinesource
+expect_in offline-there out "completed: parked runs on labhost2"
+run list-offline 0 "$VIRTMIG" --lab list --json
+if grep -q '"type":"domain","host":"labhost2","name":"parked".*"state":"shut off"' \
+        "$work/list-offline.out" &&
+   ! grep -q '"type":"domain","host":"labhost1","name":"parked"' "$work/list-offline.out"; then
+    pass "list: parked is defined on labhost2 only"
+else
+    fail "list: parked did not move offline"
+    cat "$work/list-offline.out"
+fi
+run offline-back 0 "$VIRTMIG" --lab migrate parked --from labhost2 --to labhost1 \
+    --offline --undefinesource
+
+# ---- a migration libvirt refuses: exit 1 with libvirt's own message ---------
+# local-disk's image is private to labhost1: without --copy-storage-all libvirt
+# refuses ("Unsafe migration: Migration without shared storage is unsafe").
+run refused-by-libvirt 1 "$VIRTMIG" --lab migrate local-disk --from labhost1 --to labhost2
+expect_in refused-by-libvirt err "virtmig migrate: failed: "
+expect_in refused-by-libvirt err "Unsafe migration"
 
 # ---- the journal -------------------------------------------------------------
 run journal 0 "$VIRTMIG" journal --journal "$journal"
