@@ -1,0 +1,250 @@
+/* Proves the lab is real: three distinct libvirt hosts, live peer-to-peer
+ * migrations with real job statistics, real dirty-page rates, and a network
+ * that exists on two hosts only. Talks to libvirt directly (no virtmig code),
+ * so a failure here points at the lab, not at the engine. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "support/lab.h"
+
+/* steady's migration is capped so it lasts a few seconds: long enough to
+ * see its dirty rate and a second pass in the job statistics. */
+#define STEADY_TEST_BANDWIDTH_MIB 20
+#define MIGRATION_TIMEOUT_MS 120000
+
+static void put_back_or_fail(const char *name)
+{
+    char *error = NULL;
+    if (lab_put_back(name, &error) < 0)
+        fail_msg("%s", error ? error : "lab_put_back failed");
+}
+
+/* The <uuid> inside <host> of a capabilities document, copied to out. */
+static void host_uuid_from_capabilities(const char *caps, char *out, size_t size)
+{
+    const char *host = strstr(caps, "<host>");
+    assert_non_null(host);
+    const char *start = strstr(host, "<uuid>");
+    assert_non_null(start);
+    start += strlen("<uuid>");
+    const char *end = strstr(start, "</uuid>");
+    assert_non_null(end);
+    assert_true((size_t)(end - start) < size);
+    memcpy(out, start, (size_t)(end - start));
+    out[end - start] = '\0';
+}
+
+static void test_hosts_are_distinct(void **state)
+{
+    (void)state;
+    char uuids[LAB_HOST_COUNT][64];
+    for (int host = 1; host <= LAB_HOST_COUNT; host++) {
+        virConnectPtr conn = lab_connect(host);
+        char *hostname = virConnectGetHostname(conn);
+        if (!hostname)
+            fail_msg("%s: virConnectGetHostname: %s", lab_name(host), lab_libvirt_error());
+        assert_string_equal(hostname, lab_name(host));
+        char *caps = virConnectGetCapabilities(conn);
+        if (!caps)
+            fail_msg("%s: virConnectGetCapabilities: %s", lab_name(host), lab_libvirt_error());
+        host_uuid_from_capabilities(caps, uuids[host - 1], sizeof(uuids[0]));
+        fprintf(stderr, "  %s answers as %s, host UUID %s\n", lab_uri(host), hostname,
+                uuids[host - 1]);
+        free(caps);
+        free(hostname);
+        virConnectClose(conn);
+    }
+    for (int a = 0; a < LAB_HOST_COUNT; a++)
+        for (int b = a + 1; b < LAB_HOST_COUNT; b++)
+            assert_string_not_equal(uuids[a], uuids[b]);
+}
+
+typedef struct {
+    const char *name;
+    int from, to;
+    unsigned long bandwidth_mib;
+    int rc;
+    char *error;
+    volatile int done;
+} MigrationThread;
+
+static void *migration_thread_main(void *opaque)
+{
+    MigrationThread *run = opaque;
+    run->rc = lab_migrate(run->name, run->from, run->to, run->bandwidth_mib, &run->error);
+    __atomic_store_n(&run->done, 1, __ATOMIC_RELEASE);
+    return NULL;
+}
+
+typedef struct {
+    long long max_iteration;
+    long long max_dirty_rate;       /* pages/s, as QEMU reports it */
+    long long page_size;
+    size_t samples;
+} JobObservation;
+
+static void observe_job(virDomainPtr domain, JobObservation *seen)
+{
+    int type = 0, count = 0;
+    virTypedParameterPtr params = NULL;
+    if (virDomainGetJobStats(domain, &type, &params, &count, 0) < 0)
+        return;   /* between phases the job can briefly be gone */
+    if (type != VIR_DOMAIN_JOB_NONE) {
+        unsigned long long value;
+        seen->samples++;
+        if (virTypedParamsGetULLong(params, count, VIR_DOMAIN_JOB_MEMORY_ITERATION, &value) == 1 &&
+            (long long)value > seen->max_iteration)
+            seen->max_iteration = (long long)value;
+        if (virTypedParamsGetULLong(params, count, VIR_DOMAIN_JOB_MEMORY_DIRTY_RATE, &value) == 1 &&
+            (long long)value > seen->max_dirty_rate)
+            seen->max_dirty_rate = (long long)value;
+        if (virTypedParamsGetULLong(params, count, VIR_DOMAIN_JOB_MEMORY_PAGE_SIZE, &value) == 1)
+            seen->page_size = (long long)value;
+    }
+    virTypedParamsFree(params, count);
+}
+
+static void test_steady_migrates_live_with_job_stats(void **state)
+{
+    (void)state;
+    put_back_or_fail("steady");
+    virConnectPtr source = lab_connect(1);
+    virDomainPtr domain = lab_domain(source, "steady");
+
+    /* A guest that has not started writing would converge in one pass. */
+    char *error = NULL;
+    long long rate = lab_wait_dirty_rate(domain, 1, 60000, &error);
+    if (rate < 0)
+        fail_msg("%s", error);
+    assert_true(rate >= 1);
+    fprintf(stderr, "  steady writes %lld MiB/s before migrating\n", rate);
+
+    MigrationThread run = { "steady", 1, 2, STEADY_TEST_BANDWIDTH_MIB, -1, NULL, 0 };
+    pthread_t thread;
+    double started = lab_now_ms();
+    assert_int_equal(pthread_create(&thread, NULL, migration_thread_main, &run), 0);
+    JobObservation seen = { 0, 0, 0, 0 };
+    while (!__atomic_load_n(&run.done, __ATOMIC_ACQUIRE) &&
+           lab_now_ms() - started < MIGRATION_TIMEOUT_MS) {
+        observe_job(domain, &seen);
+        usleep(100 * 1000);
+    }
+    if (!__atomic_load_n(&run.done, __ATOMIC_ACQUIRE))
+        virDomainAbortJob(domain);
+    pthread_join(thread, NULL);
+    double took_ms = lab_now_ms() - started;
+    if (run.rc != 0)
+        fail_msg("%s", run.error ? run.error : "migration failed");
+    fprintf(stderr, "  steady labhost1 -> labhost2 at %d MiB/s: %.1f s, %zu job samples, "
+            "max iteration %lld, max dirty rate %lld pages/s (page size %lld)\n",
+            STEADY_TEST_BANDWIDTH_MIB, took_ms / 1000.0, seen.samples, seen.max_iteration,
+            seen.max_dirty_rate, seen.page_size);
+    assert_true(seen.max_dirty_rate > 0);
+    assert_true(seen.max_iteration >= 2);
+    assert_true(took_ms < 60000);
+
+    /* Runs on labhost2, persistent there, gone from labhost1. */
+    assert_true(lab_wait_domain_state(2, "steady", VIR_DOMAIN_RUNNING, 5000));
+    virConnectPtr destination = lab_connect(2);
+    virDomainPtr moved = lab_domain(destination, "steady");
+    assert_int_equal(virDomainIsPersistent(moved), 1);
+    virDomainFree(moved);
+    virConnectClose(destination);
+    assert_true(lab_wait_domain_gone(1, "steady", 5000));
+    virDomainFree(domain);
+    virConnectClose(source);
+
+    put_back_or_fail("steady");
+    assert_int_equal(lab_find_domain_host("steady"), 1);
+    assert_int_equal(lab_domain_state(1, "steady"), VIR_DOMAIN_RUNNING);
+    assert_int_equal(lab_domain_state(2, "steady"), -1);
+}
+
+static void test_hot_dirties_ten_times_more_than_idle(void **state)
+{
+    (void)state;
+    put_back_or_fail("hot");
+    put_back_or_fail("idle");
+    virConnectPtr conn = lab_connect(1);
+    virDomainPtr hot = lab_domain(conn, "hot");
+    virDomainPtr idle = lab_domain(conn, "idle");
+    char *error = NULL;
+    /* Wait until hot writes (a fresh guest needs seconds), then measure both. */
+    long long hot_rate = lab_wait_dirty_rate(hot, 10, 60000, &error);
+    if (hot_rate < 0)
+        fail_msg("%s", error);
+    long long idle_rate = lab_measure_dirty_rate(idle, 1, &error);
+    if (idle_rate < 0)
+        fail_msg("%s", error);
+    fprintf(stderr, "  dirty rate: hot %lld MiB/s, idle %lld MiB/s\n", hot_rate, idle_rate);
+    assert_true(hot_rate >= 10);
+    assert_true(hot_rate >= 10 * idle_rate);
+    virDomainFree(hot);
+    virDomainFree(idle);
+    virConnectClose(conn);
+}
+
+static void test_migration_to_labhost3_and_back(void **state)
+{
+    (void)state;
+    put_back_or_fail("idle");
+    char *error = NULL;
+    double started = lab_now_ms();
+    if (lab_migrate("idle", 1, 3, 0, &error) < 0)
+        fail_msg("%s", error);
+    double there_ms = lab_now_ms() - started;
+    assert_int_equal(lab_domain_state(3, "idle"), VIR_DOMAIN_RUNNING);
+    assert_int_equal(lab_domain_state(1, "idle"), -1);
+    started = lab_now_ms();
+    if (lab_migrate("idle", 3, 1, 0, &error) < 0)
+        fail_msg("%s", error);
+    double back_ms = lab_now_ms() - started;
+    assert_int_equal(lab_domain_state(1, "idle"), VIR_DOMAIN_RUNNING);
+    assert_int_equal(lab_domain_state(3, "idle"), -1);
+    fprintf(stderr, "  idle labhost1 -> labhost3 %.1f s, back %.1f s\n", there_ms / 1000.0,
+            back_ms / 1000.0);
+}
+
+static void test_labnet_on_labhost1_and_labhost2_only(void **state)
+{
+    (void)state;
+    for (int host = 1; host <= LAB_HOST_COUNT; host++) {
+        virConnectPtr conn = lab_connect(host);
+        virNetworkPtr network = virNetworkLookupByName(conn, "labnet");
+        if (host <= 2) {
+            if (!network)
+                fail_msg("%s: labnet: %s", lab_name(host), lab_libvirt_error());
+            assert_int_equal(virNetworkIsActive(network), 1);
+            virNetworkFree(network);
+        } else {
+            assert_null(network);
+            virErrorPtr last = virGetLastError();
+            assert_non_null(last);
+            assert_int_equal(last->code, VIR_ERR_NO_NETWORK);
+        }
+        virConnectClose(conn);
+    }
+}
+
+int main(void)
+{
+    lab_quiet_libvirt();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hosts_are_distinct),
+        cmocka_unit_test(test_labnet_on_labhost1_and_labhost2_only),
+        cmocka_unit_test(test_hot_dirties_ten_times_more_than_idle),
+        cmocka_unit_test(test_migration_to_labhost3_and_back),
+        cmocka_unit_test(test_steady_migrates_live_with_job_stats),
+    };
+    return cmocka_run_group_tests_name("lab", tests, NULL, NULL);
+}
