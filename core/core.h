@@ -90,7 +90,10 @@ typedef struct {
     size_t dirty_rate_count;
     bool dirty_rate_watched;      /* core_request_watch_dirty_rate() is on */
     bool has_job;                 /* a libvirt job runs on this domain (either side) */
-    JobStats job;                 /* last sample when has_job */
+    JobStats job;                 /* last sample when has_job. The incoming half of a
+                                     migration has only type and operation
+                                     (MIGRATION_IN): libvirt keeps the statistics on
+                                     the source; find them there by UUID. */
 } DomainView;
 
 typedef enum {

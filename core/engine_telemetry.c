@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include <libvirt/virterror.h>
 
 #include "dirty_rate.h"
@@ -225,7 +226,23 @@ static void poll_jobs(HostWorker *worker, const HostMigrations *migrations)
         }
         JobStats stats;
         char *error = NULL;
-        if (job_stats_collect(domain, JOB_STATS_CURRENT, &stats, NULL, &error) < 0) {
+        if (job_stats_collect(domain, JOB_STATS_CURRENT, &stats, NULL, &error) < 0 &&
+            libvirt_error_code() == VIR_ERR_OPERATION_UNSUPPORTED) {
+            /* The incoming half: libvirt 9.0 keeps migration statistics on the
+             * source only ("available only on the source host"). The job is
+             * real, so say there is one and what it is; the numbers are on
+             * the source half, paired by UUID. */
+            free(error);
+            memset(&stats, 0, sizeof(stats));
+            stats.type = JOB_TYPE_UNBOUNDED;
+            stats.operation = VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN;
+            stats.present = JS_OPERATION;
+            stats.sampled_at_ms = job_stats_now_ms();
+            publish_job(worker, tracked->uuid, &stats);
+            tracked->has_job = true;
+            continue;
+        }
+        if (error) {
             /* The domain went away between lookup and query (the source half of
              * a finished migration), or the connection is failing: forget the
              * handle, the next poll looks again. */

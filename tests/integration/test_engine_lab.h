@@ -31,6 +31,8 @@ typedef struct {
     char instance[8];
     char journal[256];
     Core *core;
+    unsigned tests_in_flight;     /* migrating tests started and not finished: a failed
+                                     one may have left guests away from labhost1 */
 } EngLab;
 
 static EngLab eng_lab;
@@ -69,8 +71,22 @@ static inline int eng_lab_load(void)
     return 0;
 }
 
+/* Puts every guest back on labhost1 in its starting state (lab.sh reset),
+ * after a test that failed halfway through a migration. */
+static inline void eng_lab_reset_guests(void)
+{
+    char command[256];
+    snprintf(command, sizeof(command), "LAB_INSTANCE=%s tests/lab/lab.sh reset >&2",
+             eng_lab.instance);
+    if (system(command) != 0)
+        fprintf(stderr, "lab: reset failed; 'LAB_INSTANCE=%s tests/lab/lab.sh up' restores it\n",
+                eng_lab.instance);
+}
+
 static inline void eng_lab_unload(void)
 {
+    if (eng_lab.tests_in_flight > 0)
+        eng_lab_reset_guests();
     hosts_conf_clear(&eng_lab.conf);
     unlink(eng_lab.journal);
     memset(&eng_lab, 0, sizeof(eng_lab));

@@ -1,0 +1,328 @@
+/* Real migrations through the engine's request interface on the lab:
+ * core_request_migrate of steady with its job visible in snapshots on both
+ * sides, the outcome read from both hosts, the journal; an abort of hot
+ * that leaves it on the source; dirty-rate sampling of a watched guest. */
+#include "test_engine_lab.h"
+
+#include <libvirt/libvirt.h>
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return eng_lab_load();
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    eng_lab_unload();
+    return 0;
+}
+
+typedef struct {
+    const char *name;
+    const char *host;
+} GuestAt;
+
+static bool guest_running_at(const CoreSnapshot *snapshot, void *opaque)
+{
+    const GuestAt *at = opaque;
+    if (!eng_all_connected(snapshot, NULL))
+        return false;
+    return eng_domain_running(snapshot, eng_host(snapshot, at->host), at->name);
+}
+
+typedef struct {
+    unsigned id;
+    MigrationPhase phase;
+    size_t min_samples;
+    bool need_progress;           /* the last sample shows data moved */
+    /* what the waits saw on the way */
+    bool saw_source_job;
+    bool saw_dest_job;
+    size_t max_samples;
+} MigrationWatch;
+
+static bool migration_reached(const CoreSnapshot *snapshot, void *opaque)
+{
+    MigrationWatch *watch = opaque;
+    const MigrationView *view = core_snapshot_find_migration(snapshot, watch->id);
+    if (!view)
+        return false;
+    const DomainView *source = core_snapshot_find_domain(snapshot, view->source_host,
+                                                         view->domain_uuid);
+    const DomainView *dest = core_snapshot_find_domain(snapshot, view->dest_host,
+                                                       view->domain_uuid);
+    if (source && source->has_job && source->job.type == JOB_TYPE_UNBOUNDED)
+        watch->saw_source_job = true;
+    if (dest && dest->has_job && job_stats_has(&dest->job, JS_OPERATION) &&
+        dest->job.operation == VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN)
+        watch->saw_dest_job = true;
+    if (view->history_count > watch->max_samples)
+        watch->max_samples = view->history_count;
+    if (watch->need_progress &&
+        !(job_stats_has(&view->last, JS_DATA_PROCESSED) && view->last.data_processed > 0))
+        return false;
+    return view->phase == watch->phase && view->history_count >= watch->min_samples;
+}
+
+static unsigned launch(Core *core, const char *name, const char *from, const char *to,
+                       const MigrateOptions *options)
+{
+    CoreSnapshot snapshot;
+    GuestAt at = { name, from };
+    assert_true(eng_wait(core, 15000, guest_running_at, &at, &snapshot));
+    size_t source = eng_host(&snapshot, from);
+    size_t dest = eng_host(&snapshot, to);
+    const DomainView *domain = eng_domain(&snapshot, source, name);
+    OptionProblem problems[8];
+    size_t count = 0;
+    int id = core_request_migrate(core, source, domain->uuid, dest, options, problems, 8, &count);
+    for (size_t i = 0; id < 0 && i < count && i < 8; i++)
+        fprintf(stderr, "  problem: %s\n", problems[i].message);
+    assert_true(id > 0);
+    assert_int_equal(count, 0);
+    core_snapshot_clear(&snapshot);
+    return (unsigned)id;
+}
+
+static const MigrationView *wait_phase(Core *core, MigrationWatch *watch, unsigned timeout_ms,
+                                       CoreSnapshot *snapshot)
+{
+    bool reached = eng_wait(core, timeout_ms, migration_reached, watch, snapshot);
+    const MigrationView *view = core_snapshot_find_migration(snapshot, watch->id);
+    if (!reached) {
+        fprintf(stderr, "  migration %u is %s, wanted %s\n", watch->id,
+                view ? migration_phase_name(view->phase) : "missing",
+                migration_phase_name(watch->phase));
+        eng_print_messages(snapshot);
+    }
+    assert_true(reached);
+    return view;
+}
+
+static bool journal_has(const char *needle)
+{
+    FILE *file = fopen(eng_lab.journal, "r");
+    char line[16384];
+    bool found = false;
+    if (!file)
+        return false;
+    while (!found && fgets(line, sizeof(line), file))
+        found = strstr(line, needle) != NULL;
+    fclose(file);
+    return found;
+}
+
+static void test_migrate_steady_there_and_back(void **state)
+{
+    (void)state;
+    eng_lab.tests_in_flight++;
+    Core *core = eng_core_new(NULL);
+    MigrateOptions options;
+    migrate_options_init(&options);
+    /* Slower than the lab's link so the job lives for several samples. */
+    options.bandwidth_mibs = 20;
+
+    unsigned id = launch(core, "steady", "labhost1", "labhost2", &options);
+    CoreSnapshot snapshot;
+    MigrationWatch running = { .id = id, .phase = MIGRATION_RUNNING, .min_samples = 2,
+                               .need_progress = true };
+    const MigrationView *view = wait_phase(core, &running, 20000, &snapshot);
+    assert_string_equal(view->domain_name, "steady");
+    assert_non_null(view->virsh_command);
+    assert_non_null(strstr(view->virsh_command, "virsh"));
+    assert_non_null(strstr(view->virsh_command, "steady"));
+    assert_int_equal(view->current_bandwidth_mibs, 20);
+    const JobStats *last = &view->last;
+    assert_int_equal(last->type, JOB_TYPE_UNBOUNDED);
+    assert_true(job_stats_has(last, JS_DATA_TOTAL) && last->data_total > 0);
+    assert_true(job_stats_has(last, JS_MEM_TOTAL) && last->mem_total >= 512ull << 20);
+    /* History is oldest first and moves forward. */
+    assert_true(view->history[0].sampled_at_ms < view->history[view->history_count - 1].sampled_at_ms);
+    assert_true(view->history[view->history_count - 1].time_elapsed_ms >=
+                view->history[0].time_elapsed_ms);
+    core_snapshot_clear(&snapshot);
+
+    MigrationWatch done = { .id = id, .phase = MIGRATION_COMPLETED };
+    view = wait_phase(core, &done, 60000, &snapshot);
+    fprintf(stderr, "  steady labhost1 -> labhost2: %zu samples, %llu ms, source job seen %d, "
+            "incoming job seen %d\n", running.max_samples > done.max_samples ? running.max_samples
+                                                                              : done.max_samples,
+            (unsigned long long)(view->ended_ms - view->started_ms),
+            running.saw_source_job || done.saw_source_job,
+            running.saw_dest_job || done.saw_dest_job);
+    assert_true(running.saw_source_job || done.saw_source_job);
+    /* The incoming half is followed on the destination too. */
+    assert_true(running.saw_dest_job || done.saw_dest_job);
+    assert_true(view->ended_ms >= view->started_ms);
+    assert_null(view->error);
+    assert_false(view->source_left_paused);
+    /* Completed statistics at the end. */
+    assert_int_equal(view->last.type, JOB_TYPE_COMPLETED);
+    assert_true(view->last.data_processed > 0);
+    size_t second = eng_host(&snapshot, "labhost2");
+    size_t first = eng_host(&snapshot, "labhost1");
+    core_snapshot_clear(&snapshot);
+
+    /* The guest runs on labhost2 in the inventory (the events update it). */
+    GuestAt there = { "steady", "labhost2" };
+    assert_true(eng_wait(core, 5000, guest_running_at, &there, &snapshot));
+    const DomainView *moved = eng_domain(&snapshot, second, "steady");
+    assert_false(moved->has_job);
+    assert_false(eng_domain_running(&snapshot, first, "steady"));
+    core_snapshot_clear(&snapshot);
+    assert_true(journal_has("\"type\":\"launch\""));
+    assert_true(journal_has("\"type\":\"outcome\""));
+
+    /* And back, unthrottled. */
+    migrate_options_clear(&options);
+    migrate_options_init(&options);
+    unsigned back = launch(core, "steady", "labhost2", "labhost1", &options);
+    assert_true(back > id);
+    MigrationWatch home = { .id = back, .phase = MIGRATION_COMPLETED };
+    view = wait_phase(core, &home, 60000, &snapshot);
+    assert_int_equal(view->source_host, second);
+    core_snapshot_clear(&snapshot);
+    GuestAt home_at = { "steady", "labhost1" };
+    assert_true(eng_wait(core, 5000, guest_running_at, &home_at, &snapshot));
+    core_snapshot_clear(&snapshot);
+
+    migrate_options_clear(&options);
+    core_free(core);
+    eng_lab.tests_in_flight--;
+}
+
+static bool has_message(const CoreSnapshot *snapshot, const char *needle)
+{
+    for (size_t i = 0; i < snapshot->message_count; i++) {
+        if (strstr(snapshot->messages[i].text, needle))
+            return true;
+    }
+    return false;
+}
+
+static void test_abort_hot_stays_on_source(void **state)
+{
+    (void)state;
+    eng_lab.tests_in_flight++;
+    Core *core = eng_core_new(NULL);
+    MigrateOptions options;
+    migrate_options_init(&options);
+    /* hot dirties ~100 MiB/s: at 50 MiB/s pre-copy never converges. */
+    options.bandwidth_mibs = 50;
+    unsigned id = launch(core, "hot", "labhost1", "labhost2", &options);
+
+    CoreSnapshot snapshot;
+    MigrationWatch running = { .id = id, .phase = MIGRATION_RUNNING, .min_samples = 3,
+                               .need_progress = true };
+    wait_phase(core, &running, 20000, &snapshot);
+    core_snapshot_clear(&snapshot);
+
+    /* Refused outright, with the reason: */
+    char *error = NULL;
+    assert_int_equal(core_request_postcopy(core, id, &error), -1);
+    assert_non_null(error);
+    assert_non_null(strstr(error, "Post-copy was not enabled"));
+    free(error);
+    error = NULL;
+    assert_int_equal(core_request_abort(core, id, true, &error), -1);
+    assert_non_null(strstr(error, "not in post-copy"));
+    free(error);
+    error = NULL;
+
+    /* A live control, answered by libvirt through a message. */
+    assert_int_equal(core_request_set_max_downtime(core, id, 400, &error), 0);
+    double asked = eng_now_ms();
+    assert_int_equal(core_request_abort(core, id, false, &error), 0);
+    assert_null(error);
+    double took = eng_now_ms() - asked;
+    assert_true(took < 5.0);
+
+    MigrationWatch cancelled = { .id = id, .phase = MIGRATION_CANCELLED };
+    const MigrationView *view = wait_phase(core, &cancelled, 30000, &snapshot);
+    assert_true(view->ended_ms > 0);
+    assert_false(view->source_left_paused);
+    assert_int_equal(view->current_max_downtime_ms, 400);
+    assert_true(has_message(&snapshot, "max downtime of hot set to 400 ms"));
+    assert_true(has_message(&snapshot, "abort of hot accepted"));
+    core_snapshot_clear(&snapshot);
+
+    GuestAt home = { "hot", "labhost1" };
+    assert_true(eng_wait(core, 5000, guest_running_at, &home, &snapshot));
+    size_t second = eng_host(&snapshot, "labhost2");
+    const DomainView *on_dest = eng_domain(&snapshot, second, "hot");
+    assert_true(on_dest == NULL || on_dest->state != DOMAIN_RUNNING);
+    core_snapshot_clear(&snapshot);
+
+    /* Controls on an ended migration are refused outright. */
+    assert_int_equal(core_request_abort(core, id, false, &error), -1);
+    assert_non_null(strstr(error, "already ended"));
+    free(error);
+
+    migrate_options_clear(&options);
+    core_free(core);
+    eng_lab.tests_in_flight--;
+}
+
+typedef struct {
+    size_t host;
+    const char *name;
+    size_t min_samples;
+} DirtyWanted;
+
+static bool dirty_rate_sampled(const CoreSnapshot *snapshot, void *opaque)
+{
+    const DirtyWanted *wanted = opaque;
+    const DomainView *domain = eng_domain(snapshot, wanted->host, wanted->name);
+    /* A freshly started guest takes a few seconds before it writes: wait
+     * until its rate shows, rather than sleep. */
+    return domain && domain->dirty_rate_watched &&
+           domain->dirty_rate_count >= wanted->min_samples &&
+           domain->dirty_rate[domain->dirty_rate_count - 1].value > 0;
+}
+
+static void test_dirty_rate_of_watched_guest(void **state)
+{
+    (void)state;
+    Core *core = eng_core_new(NULL);
+    CoreSnapshot snapshot;
+    GuestAt at = { "steady", "labhost1" };
+    assert_true(eng_wait(core, 15000, guest_running_at, &at, &snapshot));
+    size_t first = eng_host(&snapshot, "labhost1");
+    core_snapshot_clear(&snapshot);
+
+    assert_int_equal(core_request_watch_dirty_rate(core, first, "steady", true), 0);
+    DirtyWanted wanted = { first, "steady", 3 };
+    bool sampled = eng_wait(core, 30000, dirty_rate_sampled, &wanted, &snapshot);
+    if (!sampled)
+        eng_print_messages(&snapshot);
+    assert_true(sampled);
+    const DomainView *steady = eng_domain(&snapshot, first, "steady");
+    /* steady writes 2000 pages/s of 4 KiB: about 8 MiB/s. */
+    double last = steady->dirty_rate[steady->dirty_rate_count - 1].value;
+    fprintf(stderr, "  steady dirty rate samples:");
+    for (size_t i = 0; i < steady->dirty_rate_count; i++)
+        fprintf(stderr, " %.0f", steady->dirty_rate[i].value);
+    fprintf(stderr, " MiB/s\n");
+    assert_true(last >= 2.0 && last <= 40.0);
+    assert_true(steady->dirty_rate[0].at_ms < steady->dirty_rate[steady->dirty_rate_count - 1].at_ms);
+    core_snapshot_clear(&snapshot);
+
+    assert_int_equal(core_request_watch_dirty_rate(core, first, "steady", false), 0);
+    assert_int_equal(core_snapshot(core, &snapshot), 0);
+    assert_false(eng_domain(&snapshot, first, "steady")->dirty_rate_watched);
+    core_snapshot_clear(&snapshot);
+    assert_int_equal(core_request_watch_dirty_rate(core, first, "no-such-guest", true), -1);
+    core_free(core);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dirty_rate_of_watched_guest),
+        cmocka_unit_test(test_migrate_steady_there_and_back),
+        cmocka_unit_test(test_abort_hot_stays_on_source),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
