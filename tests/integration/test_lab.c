@@ -236,6 +236,47 @@ static void test_labnet_on_labhost1_and_labhost2_only(void **state)
     }
 }
 
+/* The storage guests behave as the lab promises: the NBD disk is shared
+ * storage (live, no --unsafe), the pool disk is not (refused with libvirt's
+ * "Unsafe migration" unless copied), and parked moves offline. */
+static void test_storage_and_offline_guests(void **state)
+{
+    (void)state;
+    const unsigned int live = VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST |
+                              VIR_MIGRATE_UNDEFINE_SOURCE;
+    char *error = NULL;
+    put_back_or_fail("shared-disk");
+    if (lab_migrate_flags("shared-disk", 1, 2, 0, live, &error) < 0)
+        fail_msg("%s", error);
+    assert_int_equal(lab_domain_state(2, "shared-disk"), VIR_DOMAIN_RUNNING);
+    put_back_or_fail("shared-disk");
+
+    put_back_or_fail("local-disk");
+    assert_int_equal(lab_migrate_flags("local-disk", 1, 2, 0, live, &error), -1);
+    fprintf(stderr, "  local-disk without a storage copy: %s\n", error);
+    assert_non_null(strstr(error, "Unsafe migration"));
+    free(error);
+    error = NULL;
+    assert_int_equal(lab_domain_state(1, "local-disk"), VIR_DOMAIN_RUNNING);
+    if (lab_migrate_flags("local-disk", 1, 2, 0, live | VIR_MIGRATE_NON_SHARED_DISK, &error) < 0)
+        fail_msg("%s", error);
+    assert_int_equal(lab_domain_state(2, "local-disk"), VIR_DOMAIN_RUNNING);
+
+    put_back_or_fail("parked");
+    if (lab_migrate_flags("parked", 1, 2, 0, VIR_MIGRATE_OFFLINE | VIR_MIGRATE_PERSIST_DEST |
+                          VIR_MIGRATE_UNDEFINE_SOURCE, &error) < 0)
+        fail_msg("%s", error);
+    assert_int_equal(lab_domain_state(2, "parked"), VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(lab_domain_state(1, "parked"), -1);
+
+    /* Both go back through the lab's reset (local-disk's copy is deleted). */
+    put_back_or_fail("local-disk");
+    assert_int_equal(lab_domain_state(1, "local-disk"), VIR_DOMAIN_RUNNING);
+    assert_int_equal(lab_domain_state(2, "local-disk"), -1);
+    assert_int_equal(lab_domain_state(1, "parked"), VIR_DOMAIN_SHUTOFF);
+    assert_int_equal(lab_domain_state(2, "parked"), -1);
+}
+
 int main(void)
 {
     lab_quiet_libvirt();
@@ -245,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_hot_dirties_ten_times_more_than_idle),
         cmocka_unit_test(test_migration_to_labhost3_and_back),
         cmocka_unit_test(test_steady_migrates_live_with_job_stats),
+        cmocka_unit_test(test_storage_and_offline_guests),
     };
     return cmocka_run_group_tests_name("lab", tests, NULL, NULL);
 }

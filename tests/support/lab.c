@@ -345,6 +345,14 @@ long long lab_wait_dirty_rate(virDomainPtr domain, long long min_mib_s, unsigned
 
 int lab_migrate(const char *name, int from, int to, unsigned long bandwidth_mib, char **error)
 {
+    return lab_migrate_flags(name, from, to, bandwidth_mib,
+                             VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE,
+                             error);
+}
+
+int lab_migrate_flags(const char *name, int from, int to, unsigned long bandwidth_mib,
+                      unsigned int flags, char **error)
+{
     *error = NULL;
     virConnectPtr conn = virConnectOpen(lab_uri(from));
     if (!conn) {
@@ -365,9 +373,8 @@ int lab_migrate(const char *name, int from, int to, unsigned long bandwidth_mib,
         *error = format_error("migration parameters: %s", lab_libvirt_error());
         goto cleanup;
     }
-    unsigned int flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER | VIR_MIGRATE_PERSIST_DEST |
-                         VIR_MIGRATE_UNDEFINE_SOURCE;
-    if (virDomainMigrateToURI3(domain, lab_peer_uri(to), params, count, flags) < 0) {
+    if (virDomainMigrateToURI3(domain, lab_peer_uri(to), params, count,
+                               flags | VIR_MIGRATE_PEER2PEER) < 0) {
         *error = format_error("%s -> %s: migrate %s: %s", lab_name(from), lab_name(to), name,
                               lab_libvirt_error());
         goto cleanup;
@@ -412,8 +419,9 @@ int lab_put_back(const char *name, char **error)
             return 0;
     }
     /* Running elsewhere: a live migration back keeps the guest's workload
-     * going (no reboot). `hot` may never converge, so it is reset instead. */
-    if (host > 1 && !parked && strcmp(name, "hot") != 0 &&
+     * going (no reboot). `hot` may never converge and local-disk would need
+     * a storage copy, so those two are reset instead. */
+    if (host > 1 && !parked && strcmp(name, "hot") != 0 && strcmp(name, "local-disk") != 0 &&
         lab_domain_state(host, name) == VIR_DOMAIN_RUNNING &&
         lab_domain_state(1, name) < 0) {
         char *migrate_error = NULL;

@@ -79,6 +79,10 @@ long long lab_wait_dirty_rate(virDomainPtr domain, long long min_mib_s, unsigned
  * PERSIST_DEST | UNDEFINE_SOURCE, bandwidth in MiB/s (0 = unlimited).
  * Returns 0, or -1 with *error ("labhost1 -> labhost2: <libvirt's message>"). */
 int lab_migrate(const char *name, int from, int to, unsigned long bandwidth_mib, char **error);
+/* The same with the caller's flags (VIR_MIGRATE_*), e.g. OFFLINE or
+ * NON_SHARED_DISK; PEER2PEER is always added (the URI is the peer's). */
+int lab_migrate_flags(const char *name, int from, int to, unsigned long bandwidth_mib,
+                      unsigned int flags, char **error);
 
 /* Puts NAME back on labhost1 in its starting state (migrating it back when
  * it runs elsewhere, else through `lab.sh reset`). Returns 0 or -1 with
