@@ -326,7 +326,7 @@ void migration_form_draw(MigrationForm *form, WINDOW *window)
     bool notice_error;
     const char *notice = notice_text(form, &notice_error);
     int notice_height = notice ? clamp(form_wrapped_height(notice, width, 0), 1, 2) : 0;
-    int preview_height = clamp(form_wrapped_height(form->virsh_command, width, 0), 1,
+    int preview_height = clamp(form_command_height(form->virsh_command, width), 1,
                                rows >= 34 ? 8 : rows >= 28 ? 5 : 3);
     int checks_height = form->checks_set ? clamp((int)form->check_count, 1, rows >= 30 ? 6 : 2)
                                          : 1;
@@ -384,7 +384,7 @@ void migration_form_draw(MigrationForm *form, WINDOW *window)
     /* the virsh preview */
     form_rule(window, y++, left, width, "Equivalent virsh command", ui_color(THEME_DIALOG_BORDER),
               ui_color(THEME_HEADER));
-    form_draw_wrapped(window, y, left, width, preview_height, NULL,
+    form_draw_command(window, y, left, width, preview_height,
                       form->virsh_command ? form->virsh_command
                                           : "(out of memory while rendering the command)",
                       ui_color(THEME_PREVIEW_COMMAND));

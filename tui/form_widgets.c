@@ -119,8 +119,15 @@ int form_wrapped_height(const char *text, int width, int prefix_width)
     return (int)form_wrap(text, (size_t)usable, NULL, 0);
 }
 
-int form_draw_wrapped(WINDOW *window, int y, int x, int width, int max_lines,
-                      const char *prefix, const char *text, int attrs)
+int form_command_height(const char *command, int width)
+{
+    if (!command || !*command || width <= 0)
+        return 0;
+    return (int)form_wrap_rule(command, (size_t)width, NULL, 0, FORM_WRAP_COMMAND);
+}
+
+static int draw_wrapped(WINDOW *window, int y, int x, int width, int max_lines,
+                        const char *prefix, const char *text, int attrs, FormWrapRule rule)
 {
     if (!window || !text || max_lines <= 0)
         return 0;
@@ -130,7 +137,7 @@ int form_draw_wrapped(WINDOW *window, int y, int x, int width, int max_lines,
         return 0;
     FormWrapLine lines[64];
     size_t max = max_lines < 64 ? (size_t)max_lines : 64;
-    size_t needed = form_wrap(text, (size_t)usable, lines, max);
+    size_t needed = form_wrap_rule(text, (size_t)usable, lines, max, rule);
     size_t shown = needed < max ? needed : max;
     if (prefix)
         form_put(window, y, x, prefix_width, prefix, attrs, 0);
@@ -154,4 +161,17 @@ int form_draw_wrapped(WINDOW *window, int y, int x, int width, int max_lines,
         free(line);
     }
     return (int)shown;
+}
+
+int form_draw_wrapped(WINDOW *window, int y, int x, int width, int max_lines,
+                      const char *prefix, const char *text, int attrs)
+{
+    return draw_wrapped(window, y, x, width, max_lines, prefix, text, attrs, FORM_WRAP_WORDS);
+}
+
+int form_draw_command(WINDOW *window, int y, int x, int width, int max_lines,
+                      const char *command, int attrs)
+{
+    return draw_wrapped(window, y, x, width, max_lines, NULL, command, attrs,
+                        FORM_WRAP_COMMAND);
 }

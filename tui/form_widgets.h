@@ -28,5 +28,10 @@ int form_draw_wrapped(WINDOW *window, int y, int x, int width, int max_lines,
                       const char *prefix, const char *text, int attrs);
 /* Lines `text` needs at `width` after a prefix of `prefix_width` columns. */
 int form_wrapped_height(const char *text, int width, int prefix_width);
+/* A shell command wrapped between options (an option stays with its value),
+ * and the lines it needs. */
+int form_draw_command(WINDOW *window, int y, int x, int width, int max_lines,
+                      const char *command, int attrs);
+int form_command_height(const char *command, int width);
 
 #endif

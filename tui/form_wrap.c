@@ -29,7 +29,33 @@ static void emit(FormWrapLine *lines, size_t max, size_t *count, size_t start, s
     (*count)++;
 }
 
+/* May a command line break at the space at text[offset]? Not inside single
+ * quotes, and not right after an option ("-c", "--bandwidth") when a value
+ * (a word not starting with '-') follows. */
+static bool command_can_break(const char *text, size_t offset)
+{
+    bool quoted = false;
+    for (size_t i = 0; i < offset; i++) {
+        if (text[i] == '\'')
+            quoted = !quoted;
+    }
+    if (quoted)
+        return false;
+    size_t start = offset;
+    while (start > 0 && text[start - 1] != ' ')
+        start--;
+    bool after_option = text[start] == '-';
+    bool before_value = text[offset + 1] != '-' && text[offset + 1] != '\0';
+    return !(after_option && before_value);
+}
+
 size_t form_wrap(const char *text, size_t width, FormWrapLine *lines, size_t max)
+{
+    return form_wrap_rule(text, width, lines, max, FORM_WRAP_WORDS);
+}
+
+size_t form_wrap_rule(const char *text, size_t width, FormWrapLine *lines, size_t max,
+                      FormWrapRule rule)
 {
     if (!text || !*text)
         return 0;
@@ -41,6 +67,7 @@ size_t form_wrap(const char *text, size_t width, FormWrapLine *lines, size_t max
     while (line_start < length) {
         size_t offset = line_start, columns = 0;
         size_t last_space = (size_t)-1;     /* offset of the last breakable space */
+        size_t any_space = (size_t)-1;      /* offset of the last space of any kind */
         bool newline = false;
         while (offset < length) {
             if (text[offset] == '\n') {
@@ -51,8 +78,11 @@ size_t form_wrap(const char *text, size_t width, FormWrapLine *lines, size_t max
             size_t cell = form_char_width(text, length, offset, &bytes);
             if (columns + cell > width)
                 break;
-            if (text[offset] == ' ')
-                last_space = offset;
+            if (text[offset] == ' ') {
+                any_space = offset;
+                if (rule == FORM_WRAP_WORDS || command_can_break(text, offset))
+                    last_space = offset;
+            }
             columns += cell;
             offset += bytes;
         }
@@ -63,14 +93,23 @@ size_t form_wrap(const char *text, size_t width, FormWrapLine *lines, size_t max
                 break;
             continue;
         }
-        /* The line is full. Break at the last space when there is one (and
-         * the next character is not itself a space we can drop). */
-        if (text[offset] == ' ') {
-            emit(lines, max, &count, line_start, offset);
-            line_start = offset + 1;
-        } else if (last_space != (size_t)-1 && last_space > line_start) {
-            emit(lines, max, &count, line_start, last_space);
-            line_start = last_space + 1;
+        /* The line is full: break at the space right here or the last
+         * breakable one; when the rule leaves none, at any space; a word
+         * wider than the line is cut. */
+        bool preferred = last_space != (size_t)-1 && last_space > line_start;
+        bool space_here = text[offset] == ' ';
+        size_t at = (size_t)-1;
+        if (space_here && (rule == FORM_WRAP_WORDS || command_can_break(text, offset)))
+            at = offset;
+        else if (preferred)
+            at = last_space;
+        else if (space_here)
+            at = offset;
+        else if (any_space != (size_t)-1 && any_space > line_start)
+            at = any_space;
+        if (at != (size_t)-1) {
+            emit(lines, max, &count, line_start, at);
+            line_start = at + 1;
         } else {
             if (offset == line_start) {
                 /* A character wider than the line: give it a line of its own. */

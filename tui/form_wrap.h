@@ -17,6 +17,18 @@ typedef struct {
  * NULL or "" gives 0 lines; width 0 is treated as 1. */
 size_t form_wrap(const char *text, size_t width, FormWrapLine *lines, size_t max);
 
+/* Where a line may break. */
+typedef enum {
+    FORM_WRAP_WORDS = 0,   /* at any space */
+    FORM_WRAP_COMMAND,     /* a shell command: not inside '...' quotes and not
+                              between an option and its value ("--bandwidth 50"
+                              stays on one line); any space when nothing else fits */
+} FormWrapRule;
+
+/* form_wrap() with a choice of break rule. */
+size_t form_wrap_rule(const char *text, size_t width, FormWrapLine *lines, size_t max,
+                      FormWrapRule rule);
+
 /* Display columns of one character at text[offset] (bytes in *bytes): as
  * tui/text_width.h counts them, so an invalid byte or a control counts 1. */
 size_t form_char_width(const char *text, size_t length, size_t offset, size_t *bytes);

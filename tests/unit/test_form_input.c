@@ -159,6 +159,59 @@ static void test_wrap_counts_display_columns(void **state)
     assert_int_equal(bytes, 1);
 }
 
+/* Joins wrapped lines with single spaces: must give back the text. */
+static void check_rejoins(const char *text, const FormWrapLine *lines, size_t count)
+{
+    char joined[512] = "";
+    for (size_t i = 0; i < count; i++) {
+        if (i)
+            strcat(joined, " ");
+        strncat(joined, text + lines[i].start, lines[i].length);
+    }
+    assert_string_equal(joined, text);
+}
+
+static void test_command_wrap_keeps_options_with_values(void **state)
+{
+    (void)state;
+    const char *command = "virsh -c qemu+tcp://198.18.77.11/system migrate --live --p2p "
+                          "--bandwidth 50 --dname 'new name here' vm1 "
+                          "qemu+tcp://198.18.77.12/system";
+    for (size_t width = 30; width <= 80; width += 5) {
+        FormWrapLine lines[16];
+        size_t count = form_wrap_rule(command, width, lines, 16, FORM_WRAP_COMMAND);
+        assert_true(count >= 2 && count <= 16);
+        check_rejoins(command, lines, count);
+        for (size_t i = 0; i < count; i++) {
+            char line[128];
+            snprintf(line, sizeof(line), "%.*s", (int)lines[i].length,
+                     command + lines[i].start);
+            assert_true(strlen(line) <= width);
+            /* an option never ends a line when its value starts the next
+             * (once "-c URI" fits on a line at all) */
+            const char *last = strrchr(line, ' ');
+            last = last ? last + 1 : line;
+            if (width >= 40 && i + 1 < count && last[0] == '-')
+                assert_int_equal(command[lines[i + 1].start], '-');
+            /* a quoted value is never split */
+            size_t quotes = 0;
+            for (const char *c = line; *c; c++)
+                quotes += *c == '\'';
+            assert_int_equal(quotes % 2, 0);
+        }
+    }
+    /* the word rule would split "--bandwidth" from "50" at this width */
+    const char *short_command = "migrate --bandwidth 50";
+    FormWrapLine lines[4];
+    assert_int_equal(form_wrap_rule(short_command, 19, lines, 4, FORM_WRAP_WORDS), 2);
+    assert_int_equal(lines[0].length, 19);
+    assert_int_equal(form_wrap_rule(short_command, 19, lines, 4, FORM_WRAP_COMMAND), 2);
+    assert_int_equal(lines[0].length, 7);    /* "migrate" */
+    /* with no break the rule allows, any space is used rather than a cut */
+    assert_int_equal(form_wrap_rule("--bandwidth 50", 12, lines, 4, FORM_WRAP_COMMAND), 2);
+    assert_int_equal(lines[0].length, 11);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -168,6 +221,7 @@ int main(void)
         cmocka_unit_test(test_wrap_breaks_at_spaces),
         cmocka_unit_test(test_wrap_cuts_long_words_and_honours_newlines),
         cmocka_unit_test(test_wrap_counts_display_columns),
+        cmocka_unit_test(test_command_wrap_keeps_options_with_values),
     };
     return cmocka_run_group_tests(tests, utf8_locale, NULL);
 }
