@@ -519,6 +519,10 @@ static void *host_worker_main(void *opaque)
             worker->next_poll_ms = engine_now_ms() + worker->core->job_poll_ms;
         }
     }
+    /* Requests still queued when the engine stops are dropped unanswered:
+     * nobody is left to read the answer. */
+    for (size_t i = 0; i < request_count; i++)
+        free(requests[i].domain_name);
     free(requests);
     disconnect(worker);
 
