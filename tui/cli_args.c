@@ -437,7 +437,7 @@ void cli_args_clear(CliArgs *args)
 }
 
 static const char host_options_help[] =
-    "Hosts (merged; the default hosts file is read only when no -c/--lab is given):\n"
+    "\nHosts (merged; the default file is read only without -c, --lab and --hosts):\n"
     "  -c, --connect URI      add a libvirt host (repeatable), e.g. qemu+ssh://root@a/system\n"
     "      --lab              add the hosts of the running lab (make lab-up)\n"
     "      --hosts FILE       hosts file, one 'NAME URI' per line\n"
@@ -445,6 +445,7 @@ static const char host_options_help[] =
     "      --refresh MS       inventory refresh period (default 1000)\n";
 
 static const char common_help[] =
+    "\n"
     "      --journal FILE     migration journal\n"
     "                         (default: $XDG_STATE_HOME/virtmig/journal.jsonl)\n"
     "  -h, --help             this help\n"
@@ -469,7 +470,7 @@ void cli_print_usage(FILE *out, CliCommand command)
               "Exits 0 when the migration completed, 1 when it failed, 2 on bad options.\n\n"
               "      --json             one JSON object per line\n"
               "      --wait SECONDS     how long to wait for the hosts (default 10)\n"
-              "Migrate options (as virsh migrate spells them; default: --live --p2p "
+              "\nMigrate options (as virsh migrate spells them; default: --live --p2p "
               "--persistent):\n", out);
         cli_migrate_args_print_help(out);
         fputs(host_options_help, out);

@@ -413,6 +413,6 @@ void cli_migrate_args_print_help(FILE *out)
         char left[64];
         snprintf(left, sizeof(left), "--%s%s%s", spec->name, spec->metavar ? " " : "",
                  spec->metavar ? spec->metavar : "");
-        fprintf(out, "  %-34s %s\n", left, spec->help);
+        fprintf(out, "      %-32s %s\n", left, spec->help);
     }
 }

@@ -150,6 +150,8 @@ int cmd_journal(const CliArgs *args, const CmdStreams *streams)
         print_line(&printer, printer.ring[slot]);
         printer.printed++;
     }
+    if (printer.printed == 0)
+        fprintf(streams->err, "virtmig journal: %s holds no migration yet\n", path);
     if (skipped > 0)
         fprintf(streams->err, "virtmig journal: skipped %zu unreadable line%s in %s (a torn "
                 "last line after a crash is expected)\n", skipped, skipped == 1 ? "" : "s",

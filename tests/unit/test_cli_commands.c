@@ -248,12 +248,29 @@ static void test_journal_missing_file(void **state)
     capture_free(&cap);
 }
 
+static void test_journal_empty_file(void **state)
+{
+    (void)state;
+    Captured cap;
+    char path[] = "/tmp/virtmig-empty-journal-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    const char *const words[] = { "journal", "--journal", path, NULL };
+    run_journal(words, &cap, CMD_EXIT_OK);
+    assert_string_equal(cap.out_text, "");
+    assert_non_null(strstr(cap.err_text, "holds no migration yet"));
+    capture_free(&cap);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_migrate_prepare),
         cmocka_unit_test(test_journal_table),
         cmocka_unit_test(test_journal_missing_file),
+        cmocka_unit_test(test_journal_empty_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
