@@ -30,7 +30,10 @@ typedef enum {
     DIALOG_NUMBER_SECONDS,     /* a duration in s: "30", "30s", "2m" */
 } DialogNumberKind;
 
-/* Yes/no with an explanation (may hold newlines; wrapped to the width). */
+/* Yes/no with an explanation (may hold newlines; wrapped to the width).
+ * 'y' accepts and 'n' or Esc cancels at once; Enter answers the focused
+ * button, which starts on the "no" one so a stray Enter never confirms;
+ * Tab/Left/Right switch buttons. */
 Dialog *dialog_confirm_new(const char *title, const char *text,
                            const char *yes_label, const char *no_label);
 /* A number with a unit hint shown next to the input, e.g. "MiB/s". `initial`
@@ -40,12 +43,14 @@ Dialog *dialog_number_new(const char *title, const char *label, DialogNumberKind
 /* Text input for a credential; `hidden` shows '*' instead of the characters.
  * The typed text is wiped from memory when the dialog is freed. */
 Dialog *dialog_secret_new(const char *title, const char *prompt, bool hidden);
-/* A message with an OK button. */
+/* A message with an OK button (Enter, Space or q: accepted; Esc: cancelled). */
 Dialog *dialog_message_new(const char *title, const char *text);
-/* A scrollable viewer over lines (copied); arrows, PgUp/PgDn, Home/End. */
+/* A scrollable viewer over lines (copied), long lines wrapped; arrows or j/k,
+ * PgUp/PgDn or Space, Home/End or g/G; q, Esc or Enter close it (cancelled). */
 Dialog *dialog_viewer_new(const char *title, const char *const *lines, size_t count);
 /* Replaces a viewer's lines (e.g. the journal grew); keeps the scroll position,
- * or follows the end when it was at the end. Returns 0, or -1 on ENOMEM. */
+ * or follows the end when the operator went to the end (End/G or scrolling
+ * down to it). Returns 0, or -1 on ENOMEM. */
 int dialog_viewer_set_lines(Dialog *dialog, const char *const *lines, size_t count);
 
 DialogResult dialog_handle_key(Dialog *dialog, int key, bool is_function_key);
