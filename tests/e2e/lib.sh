@@ -192,6 +192,19 @@ e2e_select()
     e2e_wait_for "NAME /$1 " 5 "the filter /$1 is applied"
 }
 
+# With the guest selected: turns dirty-rate sampling on and waits until it
+# measures a rate above zero. A guest just (re)started by the lab needs a few
+# seconds before its kernel writes memory; migrating it earlier would test an
+# idle guest.
+e2e_wait_dirtying()
+{
+    local guest=$1
+    e2e_assert_screen "^ $guest on " "$guest is not the selected domain"
+    e2e_keys w
+    e2e_wait_for "Dirty rate: +[1-9][0-9.]* (KiB|MiB|GiB)/s" 40 \
+        "a non-zero dirty rate of $guest is measured"
+}
+
 # Waits until virtmig has exited; prints its status.
 e2e_wait_exit()
 {
