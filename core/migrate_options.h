@@ -109,7 +109,9 @@ typedef struct {
 
 void migrate_options_init(MigrateOptions *options);   /* virtmig's defaults: live, p2p, persistent */
 void migrate_options_clear(MigrateOptions *options);  /* frees strings; accepts NULL */
-int migrate_options_copy(MigrateOptions *dest, const MigrateOptions *src); /* 0 or -1 (ENOMEM) */
+/* Deep copy: 0, or -1 (out of memory, or a NULL argument) leaving *dest untouched.
+ * *dest is overwritten, not cleared: clear it first if it owned strings. */
+int migrate_options_copy(MigrateOptions *dest, const MigrateOptions *src);
 
 /* Fills up to `max` problems, returns how many there are in all (may exceed max).
  * 0 means the options may be sent to libvirt. */
