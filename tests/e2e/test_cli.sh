@@ -5,9 +5,12 @@
 #   - bad migrate options are refused with exit 2 and a message naming the
 #     option, before any libvirt call (the hosts in that run are unreachable
 #     addresses: a connection attempt would show as a wait and exit 1);
-#   - `idle` migrates labhost1 -> labhost2 (text output) and back (--json):
+#   - `idle` migrates from its host to another (text output) and back (--json):
 #     exit 0 each time, the virsh line and the progress are printed, and
 #     `virtmig list` then shows it running on the destination;
+#   - an unknown or shut-off domain is refused with exit 2; `parked` moves
+#     offline and back; libvirt's own refusal (local-disk without
+#     --copy-storage-all) exits 1 with libvirt's message;
 #   - the journal holds both launches and both outcomes.
 #
 # Runs on whatever lab instance LAB_INSTANCE names (make check: 0). It migrates,
@@ -86,93 +89,114 @@ bad bad-host "--to 'nowhere': no such host: give one of far1, far2" --to nowhere
 run bad-command 2 "$VIRTMIG" --lab lsit
 expect_in bad-command err "unknown command 'lsit'"
 
-# ---- where is idle now? ----------------------------------------------------
+# ---- where are the guests now? ---------------------------------------------
+# Other tests may have moved guests before this one runs: find each guest's
+# host from `virtmig list --json` and pick another host to send it to.
 run list-before 0 "$VIRTMIG" --lab list --json
-if grep -q '"type":"domain","host":"labhost1","name":"idle".*"state":"running"' \
-        "$work/list-before.out"; then
-    pass "list: idle runs on labhost1"
-else
-    fail "list: idle is not running on labhost1 (a previous run may have left it elsewhere)"
-    cat "$work/list-before.out"
-fi
+where() {   # where NAME STATE: the host listing NAME in STATE
+    sed -n "s/^{\"type\":\"domain\",\"host\":\"\([^\"]*\)\",\"name\":\"$1\".*\"state\":\"$2\".*/\1/p" \
+        "$work/list-before.out" | head -n 1
+}
+other_than() {   # a lab host other than $1
+    if [ "$1" = labhost1 ]; then echo labhost2; else echo labhost1; fi
+}
+idle_home=$(where idle running)
+parked_home=$(where parked "shut off")
+local_disk_home=$(where local-disk running)
+for found in "idle:$idle_home" "parked:$parked_home" "local-disk:$local_disk_home"; do
+    if [ -n "${found#*:}" ]; then pass "list: ${found%%:*} found on ${found#*:}"
+    else fail "list: ${found%%:*} not found in its usual state"; cat "$work/list-before.out"; fi
+done
+idle_home=${idle_home:-labhost1}
+idle_away=$(other_than "$idle_home")
+
 run list-text 0 "$VIRTMIG" --lab list
 expect_in list-text out "labhost1  connected"
 expect_in list-text out "NAME"
 expect_in list-text out "idle"
 
+listed_on() {   # listed_on FILE HOST NAME STATE: is NAME in STATE on HOST?
+    grep -q "\"type\":\"domain\",\"host\":\"$2\",\"name\":\"$3\".*\"state\":\"$4\"" "$1"
+}
+
 # ---- there ----------------------------------------------------------------
 # --undefinesource both ways, so no inactive copy of idle stays behind.
-run migrate-there 0 "$VIRTMIG" --lab --journal "$journal" migrate idle --from labhost1 \
-    --to labhost2 --bandwidth 200 --undefinesource
+run migrate-there 0 "$VIRTMIG" --lab --journal "$journal" migrate idle --from "$idle_home" \
+    --to "$idle_away" --bandwidth 200 --undefinesource
 expect_in migrate-there out "virsh -c "
 expect_in migrate-there out " migrate "
-expect_in migrate-there out "completed: idle runs on labhost2"
+expect_in migrate-there out "completed: idle runs on $idle_away"
 run list-there 0 "$VIRTMIG" --lab list --json
-if grep -q '"type":"domain","host":"labhost2","name":"idle".*"state":"running"' \
-        "$work/list-there.out"; then
-    pass "list: idle runs on labhost2 after the migration"
+if listed_on "$work/list-there.out" "$idle_away" idle running; then
+    pass "list: idle runs on $idle_away after the migration"
 else
-    fail "list: idle is not running on labhost2"
+    fail "list: idle is not running on $idle_away"
     cat "$work/list-there.out"
 fi
-if grep -q '"type":"domain","host":"labhost1","name":"idle".*"state":"running"' \
-        "$work/list-there.out"; then
-    fail "list: idle still runs on labhost1"
+if grep -q "\"type\":\"domain\",\"host\":\"$idle_home\",\"name\":\"idle\"" "$work/list-there.out"
+then
+    fail "list: idle is still listed on $idle_home after --undefinesource"
 fi
 
 # ---- and back, as JSON lines ----------------------------------------------
-run migrate-back 0 "$VIRTMIG" --lab --journal "$journal" migrate idle --from labhost2 \
-    --to labhost1 --json --undefinesource
+run migrate-back 0 "$VIRTMIG" --lab --journal "$journal" migrate idle --from "$idle_away" \
+    --to "$idle_home" --json --undefinesource
 expect_in migrate-back out '"type":"virsh"'
 expect_in migrate-back out '"type":"result"'
 expect_in migrate-back out '"phase":"completed","ok":true'
 run list-back 0 "$VIRTMIG" --lab list --json
-if grep -q '"type":"domain","host":"labhost1","name":"idle".*"state":"running"' \
-        "$work/list-back.out"; then
-    pass "list: idle runs on labhost1 again"
+if listed_on "$work/list-back.out" "$idle_home" idle running; then
+    pass "list: idle runs on $idle_home again"
 else
-    fail "list: idle did not come back to labhost1"
+    fail "list: idle did not come back to $idle_home"
     cat "$work/list-back.out"
 fi
 
 # ---- refused once the domain is known ----------------------------------------
-# idle left labhost2 with --undefinesource: nothing of it is there.
-run migrate-absent 2 "$VIRTMIG" --lab migrate idle --from labhost2 --to labhost3
-expect_in migrate-absent err "no domain 'idle' on labhost2"
+# idle left $idle_away with --undefinesource: nothing of it is there.
+run migrate-absent 2 "$VIRTMIG" --lab migrate idle --from "$idle_away" --to labhost3
+expect_in migrate-absent err "no domain 'idle' on $idle_away"
 run migrate-unknown 2 "$VIRTMIG" --lab migrate no-such-guest --from labhost1 --to labhost2
 expect_in migrate-unknown err "no domain 'no-such-guest' on labhost1: domains there:"
-# parked is shut off: the engine's validation, with the domain's real state,
-# asks for --offline (exit 2, nothing sent to libvirt).
-run migrate-shutoff 2 "$VIRTMIG" --lab migrate parked --from labhost1 --to labhost2
-expect_in migrate-shutoff err "the domain is shut off"
 
-# ---- offline, there and back --------------------------------------------------
-run offline-there 0 "$VIRTMIG" --lab migrate parked --from labhost1 --to labhost2 \
-    --offline --undefinesource
-expect_in offline-there out "completed: parked runs on labhost2"
-run list-offline 0 "$VIRTMIG" --lab list --json
-if grep -q '"type":"domain","host":"labhost2","name":"parked".*"state":"shut off"' \
-        "$work/list-offline.out" &&
-   ! grep -q '"type":"domain","host":"labhost1","name":"parked"' "$work/list-offline.out"; then
-    pass "list: parked is defined on labhost2 only"
-else
-    fail "list: parked did not move offline"
-    cat "$work/list-offline.out"
+if [ -n "$parked_home" ]; then
+    parked_away=$(other_than "$parked_home")
+    # parked is shut off: the engine's validation, with the domain's real
+    # state, asks for --offline (exit 2, nothing sent to libvirt).
+    run migrate-shutoff 2 "$VIRTMIG" --lab migrate parked --from "$parked_home" \
+        --to "$parked_away"
+    expect_in migrate-shutoff err "the domain is shut off"
+
+    # ---- offline, there and back ----------------------------------------------
+    run offline-there 0 "$VIRTMIG" --lab migrate parked --from "$parked_home" \
+        --to "$parked_away" --offline --undefinesource
+    expect_in offline-there out "completed: parked runs on $parked_away"
+    run list-offline 0 "$VIRTMIG" --lab list --json
+    if listed_on "$work/list-offline.out" "$parked_away" parked "shut off" &&
+       ! grep -q "\"host\":\"$parked_home\",\"name\":\"parked\"" "$work/list-offline.out"; then
+        pass "list: parked is defined on $parked_away only"
+    else
+        fail "list: parked did not move offline"
+        cat "$work/list-offline.out"
+    fi
+    run offline-back 0 "$VIRTMIG" --lab migrate parked --from "$parked_away" \
+        --to "$parked_home" --offline --undefinesource
 fi
-run offline-back 0 "$VIRTMIG" --lab migrate parked --from labhost2 --to labhost1 \
-    --offline --undefinesource
 
 # ---- a migration libvirt refuses: exit 1 with libvirt's own message ---------
-# local-disk's image is private to labhost1: without --copy-storage-all libvirt
+# local-disk's image is private to its host: without --copy-storage-all libvirt
 # refuses ("Unsafe migration: Migration without shared storage is unsafe").
-run refused-by-libvirt 1 "$VIRTMIG" --lab migrate local-disk --from labhost1 --to labhost2
-expect_in refused-by-libvirt err "virtmig migrate: failed: "
-expect_in refused-by-libvirt err "Unsafe migration"
+if [ -n "$local_disk_home" ]; then
+    run refused-by-libvirt 1 "$VIRTMIG" --lab migrate local-disk --from "$local_disk_home" \
+        --to "$(other_than "$local_disk_home")"
+    expect_in refused-by-libvirt err "virtmig migrate: failed: "
+    expect_in refused-by-libvirt err "Unsafe migration"
+fi
 
 # ---- the journal -------------------------------------------------------------
 run journal 0 "$VIRTMIG" journal --journal "$journal"
-expect_in journal out "idle: labhost1 -> labhost2"
-expect_in journal out "idle: labhost2 -> labhost1"
+expect_in journal out "idle: $idle_home -> $idle_away"
+expect_in journal out "idle: $idle_away -> $idle_home"
 if [ "$(grep -c ' outcome ' "$work/journal.out")" -eq 2 ]; then
     pass "journal: two outcomes"
 else
