@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Aborting a running migration of `hot` (confirmed in the dialog) leaves the
+# guest running on its source: the console says "cancelled" and libvirt
+# agrees. Quitting while a migration runs first warns what will happen.
+. "$(dirname "$0")/lib.sh"
+e2e_require
+e2e_lab_reset
+
+e2e_start 120 40
+e2e_wait_lab_shown
+e2e_select hot
+e2e_wait_dirtying hot
+e2e_keys m
+e2e_wait_for "Migrate hot" 5 "the migration form opens on hot"
+e2e_form_focus "Bandwidth limit"
+e2e_type "50"
+e2e_wait_for "--bandwidth 50" 5 "the virsh preview shows the bandwidth"
+e2e_form_launch
+e2e_wait_domain_on labhost1 hot "[0-9]+% labhost1" 30
+
+# Quit while it runs: the warning names the peer-to-peer migration; stay.
+e2e_keys q
+e2e_wait_for "Peer-to-peer \(hot\)" 5 "the quit warning names the running p2p migration"
+e2e_keys n
+e2e_wait_gone "Quit virtmig\?" 5
+
+e2e_keys a
+e2e_wait_for "Abort the migration of hot from labhost1 to labhost2" 5 \
+    "the abort confirmation explains what happens"
+e2e_keys y
+e2e_wait_domain_on labhost1 hot "cancelled" 30
+e2e_wait_for "cancelled: hot stays on labhost1" 10 "the verdict says it stays on the source"
+e2e_wait_domain_on labhost1 hot "running" 10
+. <("$E2E_ROOT/tests/lab/lab.sh" env)
+virsh -c "$LAB_URI1" domstate hot 2>/dev/null | grep -q running ||
+    e2e_fail "virsh does not see hot running on labhost1"
+if virsh -c "$LAB_URI2" domstate hot >/dev/null 2>&1; then
+    e2e_fail "hot still exists on labhost2 after the abort"
+fi
+e2e_keys q
+status=$(e2e_wait_exit 10)
+[ "$status" = "0" ] || e2e_fail "virtmig exited with status $status"
+e2e_lab_reset
+e2e_log "passed"
