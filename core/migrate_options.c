@@ -278,9 +278,10 @@ void migrate_options_check_versions(const MigrateOptions *options, unsigned long
             continue;
         format_version(need, sizeof(need), rule->since);
         migrate_options_problem_add(list, rule->field,
-                    "%s (%s) needs libvirt %s on the source host, which runs %s: "
-                    "turn it off or upgrade libvirt there",
-                    rule->what, migrate_option_field_name(rule->field), need, have);
+                                    "%s (%s) needs libvirt %s on the source host, which "
+                                    "runs %s: turn it off or upgrade libvirt there",
+                                    rule->what, migrate_option_field_name(rule->field),
+                                    need, have);
     }
 }
 
