@@ -193,6 +193,36 @@ if [ -n "$local_disk_home" ]; then
     expect_in refused-by-libvirt err "Unsafe migration"
 fi
 
+# ---- Ctrl-C aborts -------------------------------------------------------------
+# hot at 10 MiB/s needs about a minute: interrupt it once it runs, as an
+# operator's Ctrl-C would, and it must be cancelled and stay where it was.
+hot_home=$(where hot running)
+if [ -z "$hot_home" ]; then
+    fail "list: hot is not running anywhere"
+else
+    "$VIRTMIG" --lab migrate hot --from "$hot_home" --to "$(other_than "$hot_home")" \
+        --bandwidth 10 >"$work/interrupt.out" 2>"$work/interrupt.err" &
+    migrate_pid=$!
+    deadline=$((SECONDS + 60))
+    until grep -q "running" "$work/interrupt.out" || [ $SECONDS -ge $deadline ]; do
+        sleep 0.2
+    done
+    kill -INT "$migrate_pid"
+    wait "$migrate_pid"
+    status=$?
+    if [ "$status" -eq 1 ]; then pass "interrupt: exit 1"
+    else fail "interrupt: exit $status, expected 1"; cat "$work/interrupt.out" "$work/interrupt.err"; fi
+    expect_in interrupt err "abort requested"
+    expect_in interrupt err "virtmig migrate: cancelled: "
+    run list-interrupt 0 "$VIRTMIG" --lab list --json
+    if listed_on "$work/list-interrupt.out" "$hot_home" hot running; then
+        pass "list: hot still runs on $hot_home"
+    else
+        fail "list: hot is not running on $hot_home after the abort"
+        cat "$work/list-interrupt.out"
+    fi
+fi
+
 # ---- the journal -------------------------------------------------------------
 run journal 0 "$VIRTMIG" journal --journal "$journal"
 expect_in journal out "idle: $idle_home -> $idle_away"
