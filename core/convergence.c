@@ -27,6 +27,8 @@
 #define SLOW_ETA_MS (15ull * 60ull * 1000ull)
 /* Passes whose starting size we take as "the dirty set" for a suggestion. */
 #define RECENT_PEAKS 4
+/* A dirty rate at this fraction of the link's rate or more keeps up with it. */
+#define DIRTY_KEEPS_UP 0.9
 /* Headroom on a suggested max downtime or bandwidth. */
 #define SUGGESTION_HEADROOM 1.25
 
@@ -328,8 +330,12 @@ static void write_verdict(ConvergenceReport *report)
                  down, iteration);
         break;
     case CONV_NOT_CONVERGING:
-        snprintf(out, size, "not converging: dirty %s > link %s; iteration %llu",
-                 dirty, rate, iteration);
+        if (report->dirty_bytes_per_s > report->transfer_bytes_per_s)
+            snprintf(out, size, "not converging: dirty %s > link %s; iteration %llu",
+                     dirty, rate, iteration);
+        else
+            snprintf(out, size, "not converging: dirty %s keeps up with link %s; "
+                     "iteration %llu", dirty, rate, iteration);
         break;
     case CONV_POSTCOPY:
         snprintf(out, size, "post-copy: %s left at %s, ETA %s", left, rate, eta);
@@ -408,7 +414,10 @@ void convergence_analyze(const JobStats *samples, size_t count,
         report->transfer_bytes_per_s = (double)limits->bandwidth_cap_bytes_per_s;
         report->transfer_rate_known = true;
     }
-    report->dirty_rate_known = dirty_rate(last, &report->dirty_bytes_per_s);
+    /* QEMU measures the dirty rate at bitmap syncs, so during the first pass
+     * it reports 0: that means "not measured yet", not "idle guest". */
+    report->dirty_rate_known = dirty_rate(last, &report->dirty_bytes_per_s) &&
+                               !(report->dirty_bytes_per_s == 0.0 && report->iteration <= 1);
     bool link_ok = report->transfer_rate_known && report->transfer_bytes_per_s > 0;
 
     if (job_stats_has(last, JS_DOWNTIME)) {
@@ -447,8 +456,11 @@ void convergence_analyze(const JobStats *samples, size_t count,
 
     /* Switching over: the dirty set of this pass (its start, not the falling
      * remainder, which would flicker) fits in the allowed downtime. */
+    /* QEMU counts a page once per sync, so a guest that rewrites a working set
+     * larger than the link can drain shows a dirty rate close to the link's
+     * rate, hardly ever far above it: "about as fast" already means losing. */
     bool dirty_wins = report->dirty_rate_known && link_ok &&
-                      report->dirty_bytes_per_s > report->transfer_bytes_per_s;
+                      report->dirty_bytes_per_s >= DIRTY_KEEPS_UP * report->transfer_bytes_per_s;
     uint64_t pass_start = progress.peak_count ? progress.peaks[progress.peak_count - 1] : 0;
     bool fits = report->predicted_downtime_known &&
                 report->predicted_downtime_ms <= report->allowed_downtime_ms &&

@@ -9,7 +9,11 @@
  * saw-tooth (it drops while a pass copies and jumps up when the next pass
  * starts with the pages dirtied meanwhile). A migration converges when each
  * pass ends lower than the last; it does not when the low-water mark stops
- * falling while the guest dirties memory faster than the link sends it. */
+ * falling while the guest dirties memory faster than the link sends it.
+ *
+ * Known limit: QEMU measures the dirty rate at bitmap syncs, so during the
+ * first pass nothing tells a hot guest from a quiet one; the verdict firms up
+ * from the second sync on (see the model in tests/unit/test_convergence.c). */
 #ifndef VIRTMIG_CONVERGENCE_H
 #define VIRTMIG_CONVERGENCE_H
 
@@ -28,9 +32,10 @@
 typedef enum {
     CONV_STARTING = 0,      /* no data moved yet */
     CONV_CONVERGING,        /* low-water mark falls pass after pass */
-    CONV_SLOW,              /* falling, but only slowly (ETA long or unknown) */
+    CONV_SLOW,              /* still falling, but the guest dirties about as fast as
+                               the link sends, or each pass shrinks < 10%, or ETA > 15 min */
     CONV_STALLED,           /* low-water mark flat though the link keeps up */
-    CONV_NOT_CONVERGING,    /* low-water mark flat and dirty rate > transfer rate */
+    CONV_NOT_CONVERGING,    /* low-water mark flat and dirty rate >= 90% of transfer rate */
     CONV_POSTCOPY,          /* running on the destination, pages pulled on demand */
     CONV_SWITCHING_OVER,    /* the rest fits in the allowed downtime: about to stop */
     CONV_DONE,

@@ -397,6 +397,131 @@ static void test_rates_from_processed(void **state)
     assert_int_equal(report.eta_ms, 7000);
 }
 
+/* A small model of QEMU 7.2 pre-copy, sampled every 500 ms like the engine
+ * does. The link sends `bandwidth` bytes/s; once what is left falls under
+ * bandwidth x max downtime, the dirty bitmap is synced (a new iteration) and
+ * what is left becomes the pages dirtied since the last sync (at most the
+ * working set); if that fits, the guest stops and the job completes. As in
+ * QEMU, the dirty rate is recomputed at a sync at least a second after the
+ * previous computation (pages found over the time between), and is 0 until
+ * then. */
+typedef struct {
+    uint64_t ram, working_set;
+    double dirty_per_s, bandwidth;
+    uint64_t max_downtime_ms;
+} GuestModel;
+
+/* Runs up to `seconds`; returns the sample count (the last is COMPLETED when
+ * it finished). */
+static size_t simulate(const GuestModel *g, unsigned seconds, Sequence *seq)
+{
+    memset(seq, 0, sizeof(*seq));
+    seq->total = g->ram;
+    const double step_s = 0.001;
+    double remaining = (double)g->ram, dirtied = 0.0;
+    double threshold = g->bandwidth * (double)g->max_downtime_ms / 1000.0;
+    double found_since_rate = 0.0, rate = 0.0;
+    unsigned rate_at = 0;                 /* step of the last rate computation */
+    uint64_t iteration = 1;
+    for (unsigned step = 1; step <= seconds * 1000; step++) {
+        remaining -= g->bandwidth * step_s;
+        dirtied += g->dirty_per_s * step_s;
+        if (dirtied > (double)g->working_set)
+            dirtied = (double)g->working_set;
+        if (remaining < threshold) {
+            remaining = dirtied;
+            found_since_rate += dirtied;
+            dirtied = 0.0;
+            iteration++;
+            if (step - rate_at >= 1000) {
+                rate = found_since_rate / ((step - rate_at) * step_s);
+                found_since_rate = 0.0;
+                rate_at = step;
+            }
+            if (remaining < threshold) {
+                JobStats *done = &seq->samples[seq->count++];
+                memset(done, 0, sizeof(*done));
+                done->type = JOB_TYPE_COMPLETED;
+                return seq->count;
+            }
+        }
+        if (step % 500 == 0)
+            push(seq, iteration, (uint64_t)remaining, (uint64_t)g->bandwidth, (uint64_t)rate);
+    }
+    return seq->count;
+}
+
+static void test_model_converging_guest(void **state)
+{
+    (void)state;
+    static Sequence seq;
+    GuestModel guest = { .ram = 1024 * MIB, .working_set = 256 * MIB, .dirty_per_s = 20.0 * MIB,
+                         .bandwidth = 100.0 * MIB, .max_downtime_ms = 300 };
+    size_t count = simulate(&guest, 120, &seq);
+    assert_int_equal(seq.samples[count - 1].type, JOB_TYPE_COMPLETED);
+    ConvergenceReport report;
+    for (size_t n = 1; n < count; n++) {
+        convergence_analyze(seq.samples, n, NULL, &report);
+        if (report.state == CONV_STALLED || report.state == CONV_NOT_CONVERGING ||
+            report.state == CONV_SLOW)
+            fail_msg("sample %zu of %zu: %s", n, count, report.verdict);
+    }
+    convergence_analyze(seq.samples, count, NULL, &report);
+    assert_state(&report, CONV_DONE, "model converging");
+}
+
+static void test_model_hot_guest(void **state)
+{
+    (void)state;
+    static Sequence seq;
+    GuestModel guest = { .ram = 512 * MIB, .working_set = 200 * MIB, .dirty_per_s = 95.0 * MIB,
+                         .bandwidth = 50.0 * MIB, .max_downtime_ms = 300 };
+    size_t count = simulate(&guest, 90, &seq);
+    assert_int_equal(seq.samples[count - 1].type, JOB_TYPE_UNBOUNDED);   /* never finishes */
+    ConvergenceLimits limits = { .bandwidth_cap_bytes_per_s = 50 * MIB, .postcopy_enabled = true };
+    ConvergenceReport report;
+    size_t first_not_converging = 0;
+    for (size_t n = 1; n <= count; n++) {
+        convergence_analyze(seq.samples, n, &limits, &report);
+        /* Until QEMU has measured the dirty rate (it does so at the second
+         * sync) nobody can tell; from the third iteration on it must not look
+         * good. */
+        if (report.iteration >= 3 &&
+            (report.state == CONV_CONVERGING || report.state == CONV_SWITCHING_OVER))
+            fail_msg("sample %zu: %s", n, report.verdict);
+        if (report.state == CONV_NOT_CONVERGING && !first_not_converging)
+            first_not_converging = n;
+    }
+    /* Seen within 30 s, and still so at the end, post-copy offered first. */
+    assert_true(first_not_converging > 0 && first_not_converging <= 60);
+    assert_state(&report, CONV_NOT_CONVERGING, "model hot guest at the end");
+    assert_int_equal(report.remedies[0].kind, REMEDY_SWITCH_TO_POSTCOPY);
+}
+
+/* The lab's 16 MiB writer: stuck just above 300 ms. The first remedy is a
+ * modest max downtime; with it, the same guest completes. */
+static void test_model_small_writer(void **state)
+{
+    (void)state;
+    static Sequence seq;
+    GuestModel guest = { .ram = 512 * MIB, .working_set = 16 * MIB, .dirty_per_s = 4000.0 * MIB,
+                         .bandwidth = 50.0 * MIB, .max_downtime_ms = 300 };
+    size_t count = simulate(&guest, 60, &seq);
+    assert_int_equal(seq.samples[count - 1].type, JOB_TYPE_UNBOUNDED);
+    ConvergenceLimits limits = { .bandwidth_cap_bytes_per_s = 50 * MIB, .postcopy_enabled = true };
+    ConvergenceReport report;
+    convergence_analyze(seq.samples, count, &limits, &report);
+    if (report.state != CONV_STALLED && report.state != CONV_NOT_CONVERGING)
+        fail_msg("small writer: %s", report.verdict);
+    assert_int_equal(report.remedies[0].kind, REMEDY_RAISE_MAX_DOWNTIME);
+    uint64_t suggested = report.remedies[0].value;
+    assert_in_range(suggested, 350, 600);
+
+    guest.max_downtime_ms = suggested;
+    count = simulate(&guest, 60, &seq);
+    assert_int_equal(seq.samples[count - 1].type, JOB_TYPE_COMPLETED);
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -422,6 +547,9 @@ int main(void)
         cmocka_unit_test(test_terminal_states),
         cmocka_unit_test(test_postcopy),
         cmocka_unit_test(test_rates_from_processed),
+        cmocka_unit_test(test_model_converging_guest),
+        cmocka_unit_test(test_model_hot_guest),
+        cmocka_unit_test(test_model_small_writer),
         cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
