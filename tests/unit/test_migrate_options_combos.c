@@ -147,6 +147,8 @@ static void valid_parallel_zstd_9_4(MigrateOptions *o, MigrateContext *c)
 }
 static void valid_parallel_zerocopy(MigrateOptions *o, MigrateContext *c)
 { c->source_libvirt_version = V(9, 0, 0); o->parallel = true; o->parallel_connections = 1; o->zerocopy = true; }
+static void valid_zerocopy_on_8_5(MigrateOptions *o, MigrateContext *c)
+{ c->source_libvirt_version = V(8, 5, 0); o->parallel = true; o->zerocopy = true; }
 static void valid_tls(MigrateOptions *o, MigrateContext *c)
 { (void)c; o->tls = true; set(&o->tls_destination, "labhost2.example"); }
 static void valid_copy_storage(MigrateOptions *o, MigrateContext *c)
@@ -213,6 +215,7 @@ static const ValidRow valid_rows[] = {
     {"xbzrle named, with the smallest cache", valid_default_xbzrle_cache},
     {"parallel zstd on 9.4", valid_parallel_zstd_9_4},
     {"parallel zero-copy", valid_parallel_zerocopy},
+    {"zero-copy on exactly libvirt 8.5.0", valid_zerocopy_on_8_5},
     {"tls with destination", valid_tls},
     {"copy storage with disks and port", valid_copy_storage},
     {"copy storage inc with IPv6 disks uri", valid_copy_storage_inc_disks_uri},
