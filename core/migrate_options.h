@@ -114,7 +114,10 @@ void migrate_options_clear(MigrateOptions *options);  /* frees strings; accepts 
 int migrate_options_copy(MigrateOptions *dest, const MigrateOptions *src);
 
 /* Fills up to `max` problems, returns how many there are in all (may exceed max).
- * 0 means the options may be sent to libvirt. */
+ * 0 means the options may be sent to libvirt. The rules are libvirt 9.0's, virsh
+ * 9.0's and QEMU 7.2's (each cited in migrate_options_validate.c); the --xml and
+ * --persistent-xml files are read and parsed here (local files, never a host).
+ * `context` may be NULL: the checks that need it are skipped. */
 size_t migrate_options_validate(const MigrateOptions *options, const MigrateContext *context,
                                 OptionProblem *problems, size_t max);
 
