@@ -454,13 +454,13 @@ void convergence_analyze(const JobStats *samples, size_t count,
         }
     }
 
-    /* Switching over: the dirty set of this pass (its start, not the falling
-     * remainder, which would flicker) fits in the allowed downtime. */
     /* QEMU counts a page once per sync, so a guest that rewrites a working set
      * larger than the link can drain shows a dirty rate close to the link's
      * rate, hardly ever far above it: "about as fast" already means losing. */
     bool dirty_wins = report->dirty_rate_known && link_ok &&
                       report->dirty_bytes_per_s >= DIRTY_KEEPS_UP * report->transfer_bytes_per_s;
+    /* Switching over: the dirty set of this pass (its start, not the falling
+     * remainder, which would flicker) fits in the allowed downtime. */
     uint64_t pass_start = progress.peak_count ? progress.peaks[progress.peak_count - 1] : 0;
     bool fits = report->predicted_downtime_known &&
                 report->predicted_downtime_ms <= report->allowed_downtime_ms &&

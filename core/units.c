@@ -64,6 +64,13 @@ double units_pages_to_bytes_per_second(uint64_t pages_per_second, uint64_t page_
     return (double)pages_per_second * (double)page_size;
 }
 
+char *units_format_page_rate(char *buf, size_t size, uint64_t pages_per_second,
+                             uint64_t page_size)
+{
+    return units_format_rate(buf, size, units_pages_to_bytes_per_second(
+                                            pages_per_second, page_size ? page_size : 4096));
+}
+
 char *units_format_duration_ms(char *buf, size_t size, uint64_t ms)
 {
     unsigned long long total_s = ms / 1000;

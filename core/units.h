@@ -25,6 +25,9 @@ char *units_format_bytes(char *buf, size_t size, uint64_t bytes);
 char *units_format_rate(char *buf, size_t size, double bytes_per_second);
 /* Dirty pages/s times the page size, in bytes/s (what units_format_rate takes). */
 double units_pages_to_bytes_per_second(uint64_t pages_per_second, uint64_t page_size);
+/* A dirty-page rate as bytes/s ("49.2 MiB/s"); page_size 0 is taken as 4 KiB. */
+char *units_format_page_rate(char *buf, size_t size, uint64_t pages_per_second,
+                             uint64_t page_size);
 /* "0 ms", "850 ms", "1.2 s", "42 s", "3 min 04 s", "1 h 02 min" (never rounded up). */
 char *units_format_duration_ms(char *buf, size_t size, uint64_t ms);
 /* part of whole as "0%", "7%", "42.5%", "100%", floored to tenths so 100% means

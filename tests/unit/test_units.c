@@ -54,6 +54,10 @@ static void test_format_rate(void **state)
     double rate = units_pages_to_bytes_per_second(12600, 4096);
     assert_true(rate == 12600.0 * 4096.0);
     assert_string_equal(units_format_rate(buf, sizeof(buf), rate), "49.2 MiB/s");
+    assert_string_equal(units_format_page_rate(buf, sizeof(buf), 12600, 4096), "49.2 MiB/s");
+    assert_string_equal(units_format_page_rate(buf, sizeof(buf), 12600, 0), "49.2 MiB/s");
+    assert_string_equal(units_format_page_rate(buf, sizeof(buf), 256, 2 * UNITS_MIB),
+                        "512 MiB/s");   /* huge pages */
 }
 
 static void test_format_duration(void **state)
