@@ -461,6 +461,56 @@ static void test_scrolling_keeps_focus_visible(void **state)
     delwin(window);
 }
 
+/* Thousands of keys, clicks and host changes in a fixed pseudo-random order,
+ * drawing after each at a size that changes too: under ASan/UBSan nothing may
+ * break, the focus stays on something focusable, and a form without blocking
+ * problems always holds options that validate. */
+static void test_random_keys_never_break_the_form(void **state)
+{
+    (void)state;
+    static const int function_keys[] = { KEY_UP, KEY_DOWN, KEY_LEFT, KEY_RIGHT, KEY_BTAB,
+                                         KEY_NPAGE, KEY_PPAGE, KEY_HOME, KEY_END,
+                                         KEY_BACKSPACE, KEY_DC, KEY_ENTER, KEY_RESIZE };
+    static const int characters[] = { '\t', ' ', '\n', '5', '0', 'M', 's', 'x', ',', '%',
+                                      '-', 21, 11, 0xe9, 0x4e2d, 'v', 'd', 'a', '/' };
+    static const int sizes[][2] = { { 24, 80 }, { 40, 120 }, { 30, 90 }, { 12, 44 } };
+    WINDOW *windows[4];
+    for (int i = 0; i < 4; i++)
+        windows[i] = newwin(sizes[i][0], sizes[i][1], 0, 0);
+    MigrationForm *form = migration_form_open(&snapshot, 0, VM1_UUID);
+    unsigned seed = 12345;
+    for (int step = 0; step < 4000; step++) {
+        seed = seed * 1103515245u + 12345u;
+        unsigned pick = (seed >> 8) % 100;
+        FormResult result = FORM_CONTINUE;
+        if (pick < 45) {
+            result = fkey(form, function_keys[(seed >> 16) % 13]);
+        } else if (pick < 92) {
+            result = key(form, characters[(seed >> 16) % 19]);
+        } else if (pick < 97) {
+            WINDOW *window = windows[(seed >> 12) % 4];
+            result = migration_form_click(form, (int)((seed >> 16) % 40),
+                                          (int)((seed >> 20) % 120), NULL);
+            migration_form_draw(form, window);
+        } else {
+            HostConnState states[] = { HOST_CONNECTED, HOST_LOST, HOST_CONNECTING };
+            set_hosts(HOST_CONNECTED, states[(seed >> 16) % 3], states[(seed >> 20) % 3]);
+            migration_form_update(form, &snapshot);
+        }
+        assert_int_not_equal(result, FORM_LAUNCHED);   /* core is NULL: never launches */
+        assert_true(form->focus >= 0 && form->focus <= FORM_FOCUS_CANCEL);
+        if (form_blocking_problem_count(form) == 0) {
+            OptionProblem problems[4];
+            assert_int_equal(migrate_options_validate(&form->options, NULL, problems, 4), 0);
+            assert_non_null(form->virsh_command);
+        }
+        migration_form_draw(form, windows[step % 4]);
+    }
+    migration_form_free(form);
+    for (int i = 0; i < 4; i++)
+        delwin(windows[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -476,6 +526,7 @@ int main(void)
         cmocka_unit_test_setup(test_draws_at_120x40, setup),
         cmocka_unit_test_setup(test_click_toggles_a_check_box, setup),
         cmocka_unit_test_setup(test_scrolling_keeps_focus_visible, setup),
+        cmocka_unit_test_setup(test_random_keys_never_break_the_form, setup),
     };
     return cmocka_run_group_tests(tests, setup_screen, teardown_screen);
 }
