@@ -5,6 +5,8 @@
 #   lab.sh status  per host: up/down, URI, accel, domains; 0 only if all answer
 #   lab.sh env     print the instance's lab.env (shell variables)
 #   lab.sh reset   put every guest back on labhost1 in its starting state
+#   lab.sh kill-host K   SIGKILL host K's libvirtd (a daemon crash; guests keep running)
+#   lab.sh start-host K  start host K's libvirtd again and wait until it answers
 # LAB_INSTANCE=N (0..7, default 0) selects an independent instance.
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
@@ -156,11 +158,50 @@ cmd_reset() {
     lab_reset_guests "$(lab_recorded_accel)" || lab_die "reset failed (see above)"
 }
 
+lab_host_argument() {
+    case "${1:-}" in
+        [1-3]) echo "$1" ;;
+        *) lab_die "'${1:-}' is not a lab host number: use 1, 2 or 3 (labhost1..labhost3)" ;;
+    esac
+}
+
+cmd_kill_host() {
+    lab_require_root
+    local k pids
+    k=$(lab_host_argument "${1:-}") || exit 1
+    pids=$(lab_pids_of libvirtd "$(lab_host_pidfile "$k")")
+    [ -n "$pids" ] || lab_die "$(lab_host_name "$k")'s libvirtd is not running"
+    kill -KILL $pids
+    lab_say "killed $(lab_host_name "$k")'s libvirtd (pid $pids); its guests keep running"
+}
+
+cmd_start_host() {
+    lab_require_root
+    local k
+    k=$(lab_host_argument "${1:-}") || exit 1
+    [ -d "$(lab_host_dir "$k")" ] || lab_die "instance $LAB_INSTANCE is not up: run 'tests/lab/lab.sh up'"
+    if lab_host_answers "$k"; then
+        lab_say "$(lab_host_name "$k") already answers"
+        return 0
+    fi
+    local pid
+    for pid in $(lab_pids_of libvirtd "$(lab_host_pidfile "$k")"); do
+        lab_die "$(lab_host_name "$k")'s libvirtd (pid $pid) runs but does not answer: 'lab.sh kill-host $k' first"
+    done
+    rm -f "$(lab_host_pidfile "$k")"
+    lab_start_host "$k"
+    lab_wait_host "$k" 30 || exit 1
+    lab_say "$(lab_host_name "$k") answers again at $(lab_host_uri "$k")"
+}
+
 case "${1:-}" in
+    kill-host) cmd_kill_host "${2:-}" ;;
+    start-host) cmd_start_host "${2:-}" ;;
     up) cmd_up ;;
     down) cmd_down ;;
     status) cmd_status ;;
     env) cmd_env ;;
     reset) cmd_reset ;;
-    *) echo "usage: [LAB_INSTANCE=0..7] $0 up|down|status|env|reset" >&2; exit 2 ;;
+    *) echo "usage: [LAB_INSTANCE=0..7] $0 up|down|status|env|reset|kill-host K|start-host K" >&2
+       exit 2 ;;
 esac

@@ -77,6 +77,13 @@ lab_wait_host() {
     done
 }
 
+# True while PID runs; a zombie (killed, not yet reaped by its parent) is gone.
+lab_pid_alive() {
+    local state
+    state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$state" ] && [ "$state" != Z ]
+}
+
 # Stops every process of the instance: whatever lives in its namespaces, and
 # (in case a namespace is already gone) its daemons, guests and NBD server
 # found by their instance-specific paths.
@@ -97,7 +104,7 @@ lab_stop_processes() {
     kill -TERM "${pids[@]}" 2>/dev/null
     for tries in $(seq 1 10); do
         local alive=()
-        for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+        for pid in "${pids[@]}"; do lab_pid_alive "$pid" && alive+=("$pid"); done
         [ ${#alive[@]} -eq 0 ] && return 0
         pids=("${alive[@]}")
         sleep 0.1
@@ -106,7 +113,7 @@ lab_stop_processes() {
     kill -KILL "${pids[@]}" 2>/dev/null
     for tries in $(seq 1 30); do
         local alive=()
-        for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+        for pid in "${pids[@]}"; do lab_pid_alive "$pid" && alive+=("$pid"); done
         [ ${#alive[@]} -eq 0 ] && return 0
         pids=("${alive[@]}")
         sleep 0.1

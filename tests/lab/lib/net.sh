@@ -39,7 +39,8 @@ lab_net_remove() {
             ip netns del "$ns" && lab_say "removed netns $ns"
         fi
         if ip link show "$veth" >/dev/null 2>&1; then
-            ip link del "$veth" && lab_say "removed link $veth"
+            # Deleting the namespace removes its veth pair, asynchronously.
+            ip link del "$veth" 2>/dev/null && lab_say "removed link $veth"
         fi
     done
     if ip link show "$LAB_BRIDGE" >/dev/null 2>&1; then
