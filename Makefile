@@ -40,7 +40,7 @@ SSUP_OBJ  := $(SUPPORT_SRC:%.c=$(BUILD)/san/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 
-.PHONY: all deps check unit integration e2e demo lab-up lab-down lab-status \
+.PHONY: all deps check unit integration e2e demo lab-up lab-down lab-status lab-reset \
         install clean screenshots tests
 
 all: $(BUILD)/virtmig
@@ -89,6 +89,9 @@ lab-down:
 	@tests/lab/lab.sh down
 lab-status:
 	@tests/lab/lab.sh status
+# Every guest back on labhost1 in its starting state (after manual experiments).
+lab-reset:
+	@tests/lab/lab.sh reset
 
 demo: deps all
 	@tests/lab/lab.sh up
