@@ -486,6 +486,21 @@ const DomainDisk *domain_xml_find_disk(const DomainXmlInfo *info, const char *ta
     return NULL;
 }
 
+bool domain_xml_disk_is_copied(const DomainDisk *disk, char *const *migrate_disks,
+                               size_t migrate_disks_count)
+{
+    if (!disk || !disk->target_dev)
+        return false;
+    if (migrate_disks_count > 0) {
+        for (size_t i = 0; i < migrate_disks_count; i++)
+            if (migrate_disks[i] && strcmp(migrate_disks[i], disk->target_dev) == 0)
+                return true;
+        return false;
+    }
+    bool has_source = disk->source_file || disk->source_dev || disk->source_name;
+    return has_source && !disk->readonly && !disk->shareable;
+}
+
 char *domain_xml_rename(const char *xml, const char *new_name, char **error)
 {
     const char *source = "domain XML";

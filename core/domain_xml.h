@@ -88,6 +88,15 @@ void domain_xml_free(DomainXmlInfo *info);
 /* The disk with that target name, or NULL. */
 const DomainDisk *domain_xml_find_disk(const DomainXmlInfo *info, const char *target_dev);
 
+/* Whether a storage-copying migration (copy-storage-all/inc) copies this disk,
+ * as libvirt chooses: with an explicit list (--migrate-disks), exactly the
+ * disks named there; without one, every disk that has a source and is neither
+ * read-only nor shareable (so an empty CD-ROM or a shared LUN stays). A listed
+ * read-only disk counts as copied here, and libvirt then refuses the migration
+ * ("copy of read-only disks is not supported"): a pre-flight check can say so. */
+bool domain_xml_disk_is_copied(const DomainDisk *disk, char *const *migrate_disks,
+                               size_t migrate_disks_count);
+
 /* Returns a new document (malloc'd, the caller frees it) equal to `xml` with
  * /domain/name replaced by new_name, or NULL with *error. Used when a renamed
  * migration (dname) also carries a destination XML. */

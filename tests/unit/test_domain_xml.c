@@ -156,6 +156,31 @@ static void test_multiple_disks(void **state)
     domain_xml_free(info);
 }
 
+static void test_disks_copied_by_storage_migration(void **state)
+{
+    (void)state;
+    DomainXmlInfo *info = parse_ok(full_domain);
+    /* Default selection: vda (plain image) yes; sda read-only cdrom, vdb
+     * shareable network disk: no; sdb (block, writable, not shareable): yes. */
+    assert_true(domain_xml_disk_is_copied(domain_xml_find_disk(info, "vda"), NULL, 0));
+    assert_false(domain_xml_disk_is_copied(domain_xml_find_disk(info, "sda"), NULL, 0));
+    assert_false(domain_xml_disk_is_copied(domain_xml_find_disk(info, "vdb"), NULL, 0));
+    assert_true(domain_xml_disk_is_copied(domain_xml_find_disk(info, "sdb"), NULL, 0));
+    /* An explicit list decides alone. */
+    char *list[] = {"sda", "vdb"};
+    assert_false(domain_xml_disk_is_copied(domain_xml_find_disk(info, "vda"), list, 2));
+    assert_true(domain_xml_disk_is_copied(domain_xml_find_disk(info, "sda"), list, 2));
+    assert_true(domain_xml_disk_is_copied(domain_xml_find_disk(info, "vdb"), list, 2));
+    assert_false(domain_xml_disk_is_copied(NULL, list, 2));
+    domain_xml_free(info);
+
+    /* An empty CD-ROM has nothing to copy. */
+    info = parse_ok("<domain type='kvm'><name>e</name><devices><disk type='file' "
+                    "device='cdrom'><target dev='hdc'/></disk></devices></domain>");
+    assert_false(domain_xml_disk_is_copied(&info->disks[0], NULL, 0));
+    domain_xml_free(info);
+}
+
 static void test_network_disk(void **state)
 {
     (void)state;
@@ -445,6 +470,7 @@ int main(void)
         cmocka_unit_test(test_cpu_element_serialised),
         cmocka_unit_test(test_multiple_disks),
         cmocka_unit_test(test_network_disk),
+        cmocka_unit_test(test_disks_copied_by_storage_migration),
         cmocka_unit_test(test_interfaces),
         cmocka_unit_test(test_hostdev_guest),
         cmocka_unit_test(test_minimal_domain_defaults),
