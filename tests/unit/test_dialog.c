@@ -262,6 +262,45 @@ static void test_null_is_safe(void **state)
     assert_int_equal(dialog_viewer_set_lines(NULL, NULL, 0), -1);
 }
 
+/* Every kind of dialog, fed pseudo-random keys and drawn after each on
+ * screens from tiny to wide: nothing breaks under ASan/UBSan. */
+static void test_random_keys_and_tiny_screens(void **state)
+{
+    (void)state;
+    static const int sizes[][2] = { { 3, 8 }, { 6, 20 }, { 24, 80 }, { 50, 200 } };
+    static const int function_keys[] = { KEY_UP, KEY_DOWN, KEY_LEFT, KEY_RIGHT, KEY_NPAGE,
+                                         KEY_PPAGE, KEY_HOME, KEY_END, KEY_BACKSPACE, KEY_DC,
+                                         KEY_BTAB, KEY_RESIZE };
+    static const int characters[] = { 'a', '5', 'M', ' ', '\t', 'j', 'k', 'g', 'G', 21, 0x4e2d };
+    const char *lines[] = { "one", "", "a much longer line that wraps on a small screen", "x" };
+    WINDOW *windows[4];
+    for (int i = 0; i < 4; i++)
+        windows[i] = newwin(sizes[i][0], sizes[i][1], 0, 0);
+    Dialog *dialogs[] = {
+        dialog_confirm_new("Confirm", "A question\nwith two lines?", "Yes", "No"),
+        dialog_number_new("Number", "A number", DIALOG_NUMBER_MS, 0, 1000, "5"),
+        dialog_secret_new("Secret", "Password:", true),
+        dialog_message_new("Message", "Something happened."),
+        dialog_viewer_new("Viewer", lines, 4),
+    };
+    unsigned seed = 99;
+    for (int step = 0; step < 3000; step++) {
+        seed = seed * 1103515245u + 12345u;
+        Dialog *dialog = dialogs[(seed >> 8) % 5];
+        if ((seed >> 12) % 2)
+            dialog_handle_key(dialog, function_keys[(seed >> 16) % 12], true);
+        else
+            dialog_handle_key(dialog, characters[(seed >> 16) % 11], false);
+        WINDOW *screen_part = windows[(seed >> 20) % 4];
+        werase(screen_part);
+        dialog_draw(dialog, screen_part);
+    }
+    for (size_t i = 0; i < sizeof(dialogs) / sizeof(dialogs[0]); i++)
+        dialog_free(dialogs[i]);
+    for (int i = 0; i < 4; i++)
+        delwin(windows[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_message),
         cmocka_unit_test(test_viewer_scrolls_and_follows),
         cmocka_unit_test(test_null_is_safe),
+        cmocka_unit_test(test_random_keys_and_tiny_screens),
     };
     return cmocka_run_group_tests(tests, setup_screen, teardown_screen);
 }
