@@ -57,6 +57,10 @@ static void print_host_text(FILE *out, const CoreSnapshot *snapshot, size_t inde
         if (length > name_width)
             name_width = length;
     }
+    if (host->last_refresh_ms == 0) {   /* connected, but listing failed so far */
+        fputs("  (its domains could not be listed yet: virtmig's messages say why)\n", out);
+        return;
+    }
     if (domain_count == 0) {
         fputs("  (no domains)\n", out);
         return;
@@ -105,6 +109,7 @@ static int print_host_json(FILE *out, JsonWriter *w, const CoreSnapshot *snapsho
         format_version(version, sizeof(version), host->hv_version);
         json_writer_key(w, "hypervisor_version"); json_writer_string(w, version);
         json_writer_key(w, "free_memory_bytes"); json_writer_uint(w, host->free_memory_bytes);
+        json_writer_key(w, "domains_listed"); json_writer_bool(w, host->last_refresh_ms != 0);
     }
     if (emit_json(out, w) < 0)
         return -1;
@@ -142,6 +147,17 @@ int cmd_list(Core *core, const CliArgs *args, const CmdStreams *streams)
     if (args->json && !(writer = json_writer_new())) {
         fprintf(streams->err, "virtmig list: out of memory\n");
         goto cleanup;
+    }
+
+    /* What went wrong besides a host's own state (a failed listing...). */
+    for (size_t i = 0; i < snapshot.message_count; i++) {
+        const CoreMessage *message = &snapshot.messages[i];
+        bool host_error = false;
+        for (size_t h = 0; h < snapshot.host_count; h++)
+            host_error |= snapshot.hosts[h].error &&
+                          strcmp(snapshot.hosts[h].error, message->text) == 0;
+        if (message->level != MESSAGE_INFO && !host_error)
+            fprintf(streams->err, "virtmig: %s\n", message->text);
     }
 
     size_t failed = 0;
