@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,6 +298,28 @@ static void test_round_trip(void **state)
     }
 }
 
+/* JSON needs '.' even when the console's locale writes numbers with ','.
+ * Needs a de_DE locale (see test_units.c). */
+static void test_comma_locale(void **state)
+{
+    (void)state;
+    if (!setlocale(LC_ALL, "de_DE.UTF-8")) {
+        print_message("no de_DE.UTF-8 locale here: the comma-locale check is skipped\n");
+        skip();
+    }
+    JsonWriter *w = json_writer_new();
+    json_writer_object_open(w);
+    json_writer_key(w, "v");
+    json_writer_double(w, 1.5);
+    json_writer_object_close(w);
+    assert_string_equal(json_writer_text(w), "{\"v\":1.5}");
+    double value;
+    assert_int_equal(json_line_get_number(json_writer_text(w), "v", &value), 1);
+    assert_true(value == 1.5);
+    json_writer_free(w);
+    setlocale(LC_ALL, "C");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -306,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_reader),
         cmocka_unit_test(test_reader_rejects_malformed),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_comma_locale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

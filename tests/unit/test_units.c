@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <locale.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -246,6 +247,28 @@ static void test_parse_duration(void **state)
     assert_int_equal(units_parse_duration("5x", 1, 1, &value, NULL, 0), -1);
 }
 
+/* The console calls setlocale(LC_ALL, ""); a German LC_NUMERIC must not turn
+ * "1.50 KiB" into "1,50 KiB" (the form parses '.'). Needs a de_DE locale:
+ * LOCPATH=DIR after `localedef -i de_DE -f UTF-8 DIR/de_DE.UTF-8`. */
+static void test_format_ignores_comma_locale(void **state)
+{
+    (void)state;
+    if (!setlocale(LC_ALL, "de_DE.UTF-8")) {
+        print_message("no de_DE.UTF-8 locale here: the comma-locale check is skipped\n");
+        skip();
+    }
+    char buf[UNITS_BUF];
+    assert_string_equal(units_format_bytes(buf, sizeof(buf), 1536), "1.50 KiB");
+    assert_string_equal(units_format_rate(buf, sizeof(buf), 50.0 * UNITS_MIB), "50.0 MiB/s");
+    assert_string_equal(units_format_percent(buf, sizeof(buf), 425, 1000), "42.5%");
+    uint64_t value;
+    char error[200];
+    assert_int_equal(units_parse_size("1.5G", UNITS_MIB, UNITS_MIB, &value, error,
+                                      sizeof(error)), 0);
+    assert_int_equal(value, 1536);
+    setlocale(LC_ALL, "C");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +279,7 @@ int main(void)
         cmocka_unit_test(test_format_small_buffer),
         cmocka_unit_test(test_parse_size),
         cmocka_unit_test(test_parse_duration),
+        cmocka_unit_test(test_format_ignores_comma_locale),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
