@@ -428,7 +428,7 @@ static short nearest_basic(short color)
 {
     if (color >= 232) {                       /* grey ramp: 8..238 */
         int level = 8 + 10 * (color - 232);
-        return level < 64 ? BLACK : level < 128 ? BRIGHT_BLACK : level < 192 ? WHITE : 15;
+        return level < 64 ? BLACK : level < 160 ? BRIGHT_BLACK : level < 216 ? WHITE : 15;
     }
     int index = color - 16;                   /* 6x6x6 cube, levels 0..5 */
     int r = index / 36, g = (index / 6) % 6, b = index % 6;

@@ -248,7 +248,8 @@ static void test_terminal_fallback(void **state)
         { 28, 16, 2, false },     /* dark green */
         { 231, 16, 15, false },   /* white of the cube */
         { 232, 16, 0, false },    /* darkest grey */
-        { 244, 16, 7, false },    /* mid grey: white */
+        { 244, 16, 8, false },    /* mid grey: bright black (stays visible on white) */
+        { 250, 16, 7, false },    /* light grey: white */
         { 240, 16, 8, false },    /* darker grey: bright black */
         { 255, 8, 7, true },      /* lightest grey, 8 colours */
         { THEME_COLOR_DEFAULT, 8, THEME_COLOR_DEFAULT, false },
