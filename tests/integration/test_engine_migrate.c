@@ -265,6 +265,116 @@ static void test_abort_hot_stays_on_source(void **state)
     eng_lab.tests_in_flight--;
 }
 
+static void test_postcopy_of_hot(void **state)
+{
+    (void)state;
+    eng_lab.tests_in_flight++;
+    Core *core = eng_core_new(NULL);
+    MigrateOptions options;
+    migrate_options_init(&options);
+    options.bandwidth_mibs = 50;
+    options.postcopy = true;      /* allowed at launch; switched to by request */
+    unsigned id = launch(core, "hot", "labhost1", "labhost2", &options);
+
+    CoreSnapshot snapshot;
+    MigrationWatch running = { .id = id, .phase = MIGRATION_RUNNING, .min_samples = 2,
+                               .need_progress = true };
+    wait_phase(core, &running, 20000, &snapshot);
+    core_snapshot_clear(&snapshot);
+
+    char *error = NULL;
+    assert_int_equal(core_request_postcopy(core, id, &error), 0);
+    assert_null(error);
+    /* Once in post-copy, a plain abort is refused outright, with the way out. */
+    MigrationWatch postcopy = { .id = id, .phase = MIGRATION_POSTCOPY };
+    bool saw_postcopy = eng_wait(core, 20000, migration_reached, &postcopy, &snapshot);
+    const MigrationView *view = core_snapshot_find_migration(&snapshot, id);
+    if (saw_postcopy) {
+        assert_int_equal(core_request_abort(core, id, false, &error), -1);
+        assert_non_null(strstr(error, "post-copy"));
+        free(error);
+        error = NULL;
+    } else {
+        /* Post-copy can finish between two samples; then it must have completed. */
+        assert_non_null(view);
+        assert_int_equal(view->phase, MIGRATION_COMPLETED);
+    }
+    core_snapshot_clear(&snapshot);
+
+    MigrationWatch done = { .id = id, .phase = MIGRATION_COMPLETED };
+    view = wait_phase(core, &done, 60000, &snapshot);
+    assert_null(view->error);
+    assert_true(has_message(&snapshot, "hot switched to post-copy"));
+    core_snapshot_clear(&snapshot);
+    GuestAt there = { "hot", "labhost2" };
+    assert_true(eng_wait(core, 5000, guest_running_at, &there, &snapshot));
+    core_snapshot_clear(&snapshot);
+
+    /* Back home the same way. */
+    id = launch(core, "hot", "labhost2", "labhost1", &options);
+    running.id = id;
+    running.max_samples = 0;
+    wait_phase(core, &running, 20000, &snapshot);
+    core_snapshot_clear(&snapshot);
+    assert_int_equal(core_request_postcopy(core, id, &error), 0);
+    done.id = id;
+    wait_phase(core, &done, 60000, &snapshot);
+    core_snapshot_clear(&snapshot);
+    GuestAt home = { "hot", "labhost1" };
+    assert_true(eng_wait(core, 5000, guest_running_at, &home, &snapshot));
+    core_snapshot_clear(&snapshot);
+
+    migrate_options_clear(&options);
+    core_free(core);
+    eng_lab.tests_in_flight--;
+}
+
+static void test_client_managed_idle_and_core_free_aborts(void **state)
+{
+    (void)state;
+    eng_lab.tests_in_flight++;
+    Core *core = eng_core_new(NULL);
+    MigrateOptions options;
+    migrate_options_init(&options);
+    options.p2p = false;          /* this process drives the migration */
+
+    /* idle moves in a moment, there and back. */
+    unsigned id = launch(core, "idle", "labhost1", "labhost3", &options);
+    CoreSnapshot snapshot;
+    MigrationWatch done = { .id = id, .phase = MIGRATION_COMPLETED };
+    const MigrationView *view = wait_phase(core, &done, 30000, &snapshot);
+    assert_false(view->options.p2p);
+    assert_null(strstr(view->virsh_command, "--p2p"));
+    core_snapshot_clear(&snapshot);
+    id = launch(core, "idle", "labhost3", "labhost1", &options);
+    done.id = id;
+    wait_phase(core, &done, 30000, &snapshot);
+    core_snapshot_clear(&snapshot);
+
+    /* A client-managed migration still running when the Core goes away is
+     * aborted, not left half-done: hot stays on labhost1. */
+    options.bandwidth_mibs = 50;
+    id = launch(core, "hot", "labhost1", "labhost2", &options);
+    MigrationWatch running = { .id = id, .phase = MIGRATION_RUNNING, .min_samples = 2,
+                               .need_progress = true };
+    wait_phase(core, &running, 20000, &snapshot);
+    core_snapshot_clear(&snapshot);
+    double asked = eng_now_ms();
+    core_free(core);
+    fprintf(stderr, "  core_free with a client-managed migration running took %.0f ms\n",
+            eng_now_ms() - asked);
+
+    core = eng_core_new(NULL);
+    GuestAt home = { "hot", "labhost1" };
+    assert_true(eng_wait(core, 15000, guest_running_at, &home, &snapshot));
+    const DomainView *on_dest = eng_domain(&snapshot, eng_host(&snapshot, "labhost2"), "hot");
+    assert_true(on_dest == NULL || on_dest->state != DOMAIN_RUNNING);
+    core_snapshot_clear(&snapshot);
+    core_free(core);
+    migrate_options_clear(&options);
+    eng_lab.tests_in_flight--;
+}
+
 typedef struct {
     size_t host;
     const char *name;
@@ -323,6 +433,8 @@ int main(void)
         cmocka_unit_test(test_dirty_rate_of_watched_guest),
         cmocka_unit_test(test_migrate_steady_there_and_back),
         cmocka_unit_test(test_abort_hot_stays_on_source),
+        cmocka_unit_test(test_postcopy_of_hot),
+        cmocka_unit_test(test_client_managed_idle_and_core_free_aborts),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
