@@ -359,10 +359,51 @@ static EngineMigration *migration_new(Core *core, size_t source_host, size_t des
     return migration;
 }
 
+/* Ended migrations kept in the published list (each carries two minutes of
+ * job samples, and every snapshot copies them). */
+#define ENDED_MIGRATIONS_KEPT 16
+
+/* Drops the oldest ended migrations beyond ENDED_MIGRATIONS_KEPT whose
+ * threads are done. Core.lock NOT held. */
+static void prune_ended(Core *core)
+{
+    EngineMigration *victims[8];
+    size_t victim_count = 0;
+
+    pthread_mutex_lock(&core->lock);
+    size_t ended = 0;
+    for (size_t i = 0; i < core->migration_count; i++)
+        ended += core->migrations[i]->finished;
+    size_t kept = 0;
+    for (size_t i = 0; i < core->migration_count; i++) {
+        EngineMigration *migration = core->migrations[i];
+        if (ended > ENDED_MIGRATIONS_KEPT && migration->finished && !migration->detached &&
+            victim_count < sizeof(victims) / sizeof(victims[0])) {
+            victims[victim_count++] = migration;
+            ended--;
+            continue;
+        }
+        core->migrations[kept++] = migration;
+    }
+    core->migration_count = kept;
+    if (victim_count > 0)
+        engine_changed_locked(core);
+    pthread_mutex_unlock(&core->lock);
+
+    for (size_t i = 0; i < victim_count; i++) {
+        /* finished: the thread no longer touches the record, it is returning. */
+        if (victims[i]->thread_started)
+            pthread_join(victims[i]->thread, NULL);
+        engine_migration_free(victims[i]);
+    }
+}
+
 int engine_migration_launch(Core *core, size_t source_host, size_t dest_host,
                             const char *domain_uuid, const char *domain_name,
                             const MigrateOptions *options, char **error)
 {
+    prune_ended(core);
+
     EngineMigration *migration = migration_new(core, source_host, dest_host, domain_uuid,
                                                domain_name, options);
     if (!migration)
