@@ -63,6 +63,17 @@ lab_hosts=${VIRTMIG_LAB_HOSTS:-/run/virtmig-lab$LAB_INSTANCE/hosts.conf}
     exit 1
 }
 
+# ---- the man page documents every option --help lists ------------------------
+man_text=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' virtmig.1)
+undocumented=()
+for command in "" list migrate journal; do
+    for option in $("$VIRTMIG" $command --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
+        grep -qF -- "$option" <<<"$man_text" || undocumented+=("$option")
+    done
+done
+if [ ${#undocumented[@]} -eq 0 ]; then pass "virtmig.1 documents every option of --help"
+else fail "virtmig.1 lacks: ${undocumented[*]}"; fi
+
 # ---- refused before any libvirt call -------------------------------------
 # TEST-NET addresses (RFC 5737) never answer: had virtmig tried to connect, it
 # would wait for --wait and fail with exit 1, not exit 2 at once.
@@ -204,7 +215,7 @@ else
         --bandwidth 10 >"$work/interrupt.out" 2>"$work/interrupt.err" &
     migrate_pid=$!
     deadline=$((SECONDS + 60))
-    until grep -q "running" "$work/interrupt.out" || [ $SECONDS -ge $deadline ]; do
+    until grep -qs "running" "$work/interrupt.out" || [ $SECONDS -ge $deadline ]; do
         sleep 0.2
     done
     kill -INT "$migrate_pid"
