@@ -35,7 +35,7 @@ ScreenLayout layout_screen(int rows, int cols, size_t host_count)
     int body = rows - layout.header.height - FOOTER_LINES;
 
     if (cols >= WIDE_SCREEN_COLS) {
-        int table_width = cols * 45 / 100;
+        int table_width = cols * 55 / 100;
         layout.side_by_side = true;
         layout.table = (UiRect){ body_top, 0, body, table_width };
         layout.detail = (UiRect){ body_top, table_width, body, cols - table_width };
