@@ -73,6 +73,7 @@ typedef struct {
     const char *name;
     int from, to;
     unsigned long bandwidth_mib;
+    unsigned int flags;             /* 0: lab_migrate's live, persistent move */
     int rc;
     char *error;
     volatile int done;
@@ -81,7 +82,9 @@ typedef struct {
 static void *migration_thread_main(void *opaque)
 {
     MigrationThread *run = opaque;
-    run->rc = lab_migrate(run->name, run->from, run->to, run->bandwidth_mib, &run->error);
+    run->rc = run->flags
+        ? lab_migrate_flags(run->name, run->from, run->to, run->bandwidth_mib, run->flags, &run->error)
+        : lab_migrate(run->name, run->from, run->to, run->bandwidth_mib, &run->error);
     __atomic_store_n(&run->done, 1, __ATOMIC_RELEASE);
     return NULL;
 }
@@ -129,7 +132,7 @@ static void test_steady_migrates_live_with_job_stats(void **state)
     assert_true(rate >= 1);
     fprintf(stderr, "  steady writes %lld MiB/s before migrating\n", rate);
 
-    MigrationThread run = { "steady", 1, 2, STEADY_TEST_BANDWIDTH_MIB, -1, NULL, 0 };
+    MigrationThread run = { "steady", 1, 2, STEADY_TEST_BANDWIDTH_MIB, 0, -1, NULL, 0 };
     pthread_t thread;
     double started = lab_now_ms();
     assert_int_equal(pthread_create(&thread, NULL, migration_thread_main, &run), 0);
@@ -236,6 +239,56 @@ static void test_labnet_on_labhost1_and_labhost2_only(void **state)
     }
 }
 
+/* hot is what the lab promises: plain pre-copy at the lab's 50 MiB/s keeps
+ * going pass after pass, and switching to post-copy finishes it. */
+static void test_hot_needs_post_copy(void **state)
+{
+    (void)state;
+    put_back_or_fail("hot");
+    virConnectPtr source = lab_connect(1);
+    virDomainPtr domain = lab_domain(source, "hot");
+    char *error = NULL;
+    long long rate = lab_wait_dirty_rate(domain, 10, 60000, &error);
+    if (rate < 0)
+        fail_msg("%s", error);
+    assert_true(rate >= 10);
+
+    MigrationThread run = { "hot", 1, 2, lab_require()->default_bandwidth_mib, 0, -1, NULL, 0 };
+    run.flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PERSIST_DEST | VIR_MIGRATE_UNDEFINE_SOURCE |
+                VIR_MIGRATE_POSTCOPY;
+    pthread_t thread;
+    double started = lab_now_ms();
+    assert_int_equal(pthread_create(&thread, NULL, migration_thread_main, &run), 0);
+    JobObservation seen = { 0, 0, 0, 0 };
+    /* Three passes and fifteen seconds of pre-copy without converging. */
+    while (!__atomic_load_n(&run.done, __ATOMIC_ACQUIRE) &&
+           (seen.max_iteration < 3 || lab_now_ms() - started < 15000) &&
+           lab_now_ms() - started < MIGRATION_TIMEOUT_MS) {
+        observe_job(domain, &seen);
+        usleep(200 * 1000);
+    }
+    bool converged_alone = __atomic_load_n(&run.done, __ATOMIC_ACQUIRE);
+    double precopy_ms = lab_now_ms() - started;
+    int switched = converged_alone ? 0 : virDomainMigrateStartPostCopy(domain, 0);
+    const char *switch_error = switched < 0 ? lab_libvirt_error() : "";
+    double switched_at = lab_now_ms();
+    pthread_join(thread, NULL);
+    fprintf(stderr, "  hot at %u MiB/s: pre-copy %.1f s, %lld passes, dirty rate %lld pages/s; "
+            "post-copy finished in %.1f s\n", (unsigned)run.bandwidth_mib,
+            precopy_ms / 1000.0, seen.max_iteration, seen.max_dirty_rate,
+            (lab_now_ms() - switched_at) / 1000.0);
+    assert_false(converged_alone);
+    if (switched < 0)
+        fail_msg("virDomainMigrateStartPostCopy: %s", switch_error);
+    if (run.rc != 0)
+        fail_msg("%s", run.error ? run.error : "migration failed");
+    assert_true(seen.max_iteration >= 3);
+    assert_true(lab_wait_domain_state(2, "hot", VIR_DOMAIN_RUNNING, 10000));
+    virDomainFree(domain);
+    virConnectClose(source);
+    put_back_or_fail("hot");
+}
+
 /* The storage guests behave as the lab promises: the NBD disk is shared
  * storage (live, no --unsafe), the pool disk is not (refused with libvirt's
  * "Unsafe migration" unless copied), and parked moves offline. */
@@ -286,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_hot_dirties_ten_times_more_than_idle),
         cmocka_unit_test(test_migration_to_labhost3_and_back),
         cmocka_unit_test(test_steady_migrates_live_with_job_stats),
+        cmocka_unit_test(test_hot_needs_post_copy),
         cmocka_unit_test(test_storage_and_offline_guests),
     };
     return cmocka_run_group_tests_name("lab", tests, NULL, NULL);
