@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # variables here are used by the scripts that source this
 # Names, addresses and paths of one lab instance, and small shared helpers.
 # Sourced by lab.sh, leftovers.sh and demo.sh; LAB_INSTANCE=N (0..7) picks the
 # instance, so several labs run side by side without sharing anything.

@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034  # variables here are used by the scripts that source this
 # The lab's guests, storage and networks. Every guest runs the multiboot
 # writer from guest/ with its own command line; see guest/guest.c.
 #
@@ -155,8 +157,8 @@ lab_domain_state() {
 }
 
 lab_wait_guest_running() {
-    local name=$1 tries
-    for tries in $(seq 1 100); do
+    local name=$1 _
+    for _ in $(seq 1 100); do
         [ "$(lab_domain_state 1 "$name")" = running ] && return 0
         sleep 0.1
     done

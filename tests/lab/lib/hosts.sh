@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The three lab hosts: each a real libvirtd (QEMU driver) in its own network,
 # mount and UTS namespaces, configured as LAB-NOTES.md describes.
 
@@ -88,7 +89,7 @@ lab_pid_alive() {
 # (in case a namespace is already gone) its daemons, guests and NBD server
 # found by their instance-specific paths.
 lab_stop_processes() {
-    local k pids=() pid tries
+    local k pids=() pid
     for k in $(seq 1 "$LAB_HOST_COUNT"); do
         if ip netns list | grep -qw "^$(lab_host_ns "$k")"; then
             pids+=($(ip netns pids "$(lab_host_ns "$k")" 2>/dev/null))
@@ -102,7 +103,7 @@ lab_stop_processes() {
     lab_say "stopping processes ${pids[*]}"
     # A lab holds nothing worth a slow shutdown: a second for SIGTERM, then KILL.
     kill -TERM "${pids[@]}" 2>/dev/null
-    for tries in $(seq 1 10); do
+    for _ in $(seq 1 10); do
         local alive=()
         for pid in "${pids[@]}"; do lab_pid_alive "$pid" && alive+=("$pid"); done
         [ ${#alive[@]} -eq 0 ] && return 0
@@ -111,7 +112,7 @@ lab_stop_processes() {
     done
     lab_say "killing processes that ignored SIGTERM: ${pids[*]}"
     kill -KILL "${pids[@]}" 2>/dev/null
-    for tries in $(seq 1 30); do
+    for _ in $(seq 1 30); do
         local alive=()
         for pid in "${pids[@]}"; do lab_pid_alive "$pid" && alive+=("$pid"); done
         [ ${#alive[@]} -eq 0 ] && return 0

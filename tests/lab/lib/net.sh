@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The instance's network: one bridge in the root namespace (the client's way
 # in, at LAB_BRIDGE_ADDR) and per host a network namespace joined to it by a
 # veth pair, plus a bridge inside the namespace for the libvirt network labnet.
