@@ -26,6 +26,12 @@ for size in "120 40" "80 24"; do
     e2e_wait_for "open the migration form" 5 "the help screen lists the migrate key"
     e2e_keys Escape
     e2e_wait_gone "open the migration form" 5
+    # The theme key cycles to the next theme file and saves the choice.
+    e2e_keys t
+    e2e_wait_for "theme [a-z-]+ \(saved in " 5 "the footer confirms the theme change"
+    grep -Eq "^theme = (high-contrast|light|monochrome|default)$" \
+        "$E2E_TMP/config/virtmig/virtmig.conf" 2>/dev/null ||
+        e2e_fail "the theme choice was not saved in virtmig.conf"
     e2e_keys q
     status=$(e2e_wait_exit 10)
     [ "$status" = "0" ] || e2e_fail "virtmig exited with status $status, expected 0"
