@@ -103,6 +103,21 @@ static bool dead_host_lost(const CoreSnapshot *snapshot, void *opaque)
     return snapshot->hosts[dead].state == HOST_LOST;
 }
 
+typedef struct {
+    size_t count;
+    size_t slow;                  /* calls over 5 ms */
+    double worst;
+} TimingStats;
+
+static void timing_add(TimingStats *timing, double ms)
+{
+    timing->count++;
+    if (ms >= 5.0)
+        timing->slow++;
+    if (ms > timing->worst)
+        timing->worst = ms;
+}
+
 static void test_dead_host_delays_nobody(void **state)
 {
     (void)state;
@@ -120,9 +135,12 @@ static void test_dead_host_delays_nobody(void **state)
     double new_ms = eng_now_ms() - started;
     assert_true(new_ms < 100.0);
 
-    /* While deadhost is still trying: every snapshot and request is quick. */
-    double worst_snapshot = 0, worst_request = 0;
-    size_t snapshots = 0, while_trying = 0;
+    /* While deadhost is still trying: every snapshot and request is quick.
+     * A host that blocked them would make every call take seconds; the
+     * allowance of one slow call in fifty is for the scheduler of a busy
+     * two-core machine (several labs run side by side), not for waiting. */
+    TimingStats snapshot_timing = { 0 }, request_timing = { 0 };
+    size_t while_trying = 0;
     CoreSnapshot snapshot;
     memset(&snapshot, 0, sizeof(snapshot));
     MigrateOptions options;
@@ -132,33 +150,43 @@ static void test_dead_host_delays_nobody(void **state)
         core_snapshot_clear(&snapshot);
         double t0 = eng_now_ms();
         assert_int_equal(core_snapshot(core, &snapshot), 0);
-        double took = eng_now_ms() - t0;
-        worst_snapshot = took > worst_snapshot ? took : worst_snapshot;
-        snapshots++;
+        timing_add(&snapshot_timing, eng_now_ms() - t0);
         if (snapshot.hosts[dead].state == HOST_CONNECTING)
             while_trying++;
 
-        t0 = eng_now_ms();
         char *error = NULL;
-        /* A request to the dead host itself is queued, not waited for. */
+        /* A request to the dead host itself is queued, not waited for (and
+         * keeps it trying: it cuts the backoff short). */
+        t0 = eng_now_ms();
         int rc = core_request_reconnect(core, dead, &error);
+        timing_add(&request_timing, eng_now_ms() - t0);
         assert_int_equal(rc, 0);
         OptionProblem problems[4];
         size_t problem_count = 0;
         const DomainView *steady = eng_domain(&snapshot, 0, "steady");
+        t0 = eng_now_ms();
         rc = core_request_migrate(core, 0, steady ? steady->uuid : "steady", dead, &options,
                                   problems, 4, &problem_count);
+        timing_add(&request_timing, eng_now_ms() - t0);
         assert_int_equal(rc, -1);
         assert_true(problem_count >= 1);
-        took = eng_now_ms() - t0;
-        worst_request = took > worst_request ? took : worst_request;
+        if (steady) {
+            t0 = eng_now_ms();
+            rc = core_request_measure_dirty_rate(core, 0, steady->uuid);
+            timing_add(&request_timing, eng_now_ms() - t0);
+            assert_int_equal(rc, 0);
+        }
         usleep(20000);
     }
-    fprintf(stderr, "  %zu snapshots (%zu while deadhost was connecting): worst %.3f ms; "
-            "worst request pair %.3f ms\n", snapshots, while_trying, worst_snapshot, worst_request);
+    fprintf(stderr, "  %zu snapshots (%zu while deadhost was connecting): worst %.3f ms, %zu over "
+            "5 ms; %zu requests: worst %.3f ms, %zu over 5 ms\n", snapshot_timing.count,
+            while_trying, snapshot_timing.worst, snapshot_timing.slow, request_timing.count,
+            request_timing.worst, request_timing.slow);
     assert_true(while_trying > 10);
-    assert_true(worst_snapshot < 5.0);
-    assert_true(worst_request < 5.0);
+    assert_true(snapshot_timing.slow * 50 <= snapshot_timing.count);
+    assert_true(snapshot_timing.worst < 50.0);
+    assert_true(request_timing.slow * 50 <= request_timing.count);
+    assert_true(request_timing.worst < 50.0);
     core_snapshot_clear(&snapshot);
 
     /* The lab hosts connected meanwhile, deadhost or not. */
@@ -334,12 +362,49 @@ static void test_daemon_killed_then_back(void **state)
     core_free(core);
 }
 
+static void test_wakeups_are_coalesced(void **state)
+{
+    (void)state;
+    /* Refreshing every 10 ms, three hosts change the published state a few
+     * hundred times a second; the front end is woken at most ~20 times. */
+    HostSpec hosts[ENG_MAX_HOSTS];
+    memcpy(hosts, eng_lab.hosts, sizeof(HostSpec) * eng_lab.host_count);
+    CoreConfig config = { .hosts = hosts, .host_count = eng_lab.host_count, .refresh_ms = 10,
+                          .journal_path = eng_lab.journal };
+    char *error = NULL;
+    Core *core = core_new(&config, &error);
+    assert_non_null(core);
+    CoreSnapshot snapshot;
+    assert_true(eng_wait(core, 15000, eng_all_connected, NULL, &snapshot));
+    uint64_t generation_before = snapshot.generation;
+    core_snapshot_clear(&snapshot);
+
+    unsigned wakeups = 0;
+    double started = eng_now_ms();
+    while (eng_now_ms() - started < 2000) {
+        struct pollfd pfd = { .fd = core_wake_fd(core), .events = POLLIN };
+        if (poll(&pfd, 1, 100) > 0) {
+            core_wake_drain(core);
+            wakeups++;
+        }
+    }
+    assert_int_equal(core_snapshot(core, &snapshot), 0);
+    uint64_t changes = snapshot.generation - generation_before;
+    core_snapshot_clear(&snapshot);
+    fprintf(stderr, "  2 s: %llu changes, %u wakeups\n", (unsigned long long)changes, wakeups);
+    assert_true(changes > 100);
+    assert_true(wakeups >= 10);
+    assert_true(wakeups <= 42);
+    core_free(core);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lists_every_host),
         cmocka_unit_test(test_bad_options_refused_before_libvirt),
         cmocka_unit_test(test_dead_host_delays_nobody),
+        cmocka_unit_test(test_wakeups_are_coalesced),
         cmocka_unit_test(test_daemon_killed_then_back),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
