@@ -26,6 +26,7 @@
 #define KEY_ESCAPE 27
 #define TICK_MS 1000          /* clock, retry countdowns, the graph's time axis */
 #define MIN_WAIT_MS 50        /* at most ~20 redraws a second */
+#define DEMO_KEY_GAP_MS 150   /* a demo types at a pace the audience can follow */
 
 void app_notice(App *app, MessageLevel level, const char *format, ...)
 {
@@ -381,6 +382,38 @@ static void draw(App *app)
     app->redraw = REDRAW_NONE;
 }
 
+/* ---- the demo walkthrough ------------------------------------------ */
+
+/* Plays the steps that are due: keys as if typed, messages in the footer,
+ * waits as deadlines (never a sleep: core updates keep flowing). */
+static void play_demo(App *app, uint64_t now)
+{
+    while (app->demo && !app->quit && now >= app->demo_next_ms) {
+        const DemoStep *step = demo_script_next(app->demo);
+        if (!step) {
+            demo_script_free(app->demo);
+            app->demo = NULL;
+            app_notice(app, MESSAGE_INFO, "demo finished: the console is yours (q quits)");
+            return;
+        }
+        switch (step->kind) {
+        case DEMO_SAY:
+            app_notice(app, MESSAGE_INFO, "%s", step->text);
+            break;
+        case DEMO_WAIT:
+            app->demo_next_ms = now + step->wait_ms;
+            break;
+        case DEMO_KEY:
+            handle_key(app, (wint_t)step->key, step->function_key);
+            app->demo_next_ms = now + DEMO_KEY_GAP_MS;
+            break;
+        case DEMO_QUIT:
+            app->quit = true;
+            break;
+        }
+    }
+}
+
 /* ---- the loop ------------------------------------------------------- */
 
 static int run_loop(App *app)
@@ -396,6 +429,10 @@ static int run_loop(App *app)
             wait = (int)(MIN_WAIT_MS - (now - last_draw));
         else if (app->redraw)
             wait = 0;
+        if (app->demo && app->demo_next_ms <= now)
+            wait = 0;
+        else if (app->demo && (int)(app->demo_next_ms - now) < wait)
+            wait = (int)(app->demo_next_ms - now);
         struct pollfd fds[2] = {
             { .fd = STDIN_FILENO, .events = POLLIN },
             { .fd = wake_fd, .events = POLLIN },
@@ -415,6 +452,7 @@ static int run_loop(App *app)
         /* Always: a resize arrives as SIGWINCH (EINTR) and then KEY_RESIZE. */
         read_keys(app);
         now = monotonic_ms();
+        play_demo(app, now);
         if (now >= next_tick) {
             next_tick = now + TICK_MS - now % TICK_MS;
             app->redraw |= REDRAW_HEADER | REDRAW_DETAIL;
@@ -442,9 +480,20 @@ int tui_run(Core *core, const TuiOptions *options)
         return 1;
     }
     char *error = NULL;
+    if (app.options->demo_script) {
+        /* A bad script is reported before the screen is taken over. */
+        app.demo = demo_script_load(app.options->demo_script, &error);
+        if (!app.demo) {
+            fprintf(stderr, "virtmig: %s\n", error ? error : "cannot load the demo script");
+            free(error);
+            domain_list_free(app.domains);
+            return 2;
+        }
+    }
     if (screen_start(&error) < 0) {
         fprintf(stderr, "virtmig: %s\n", error ? error : "cannot start the console");
         free(error);
+        demo_script_free(app.demo);
         domain_list_free(app.domains);
         return 1;
     }
@@ -465,6 +514,7 @@ int tui_run(Core *core, const TuiOptions *options)
 
     if (app.dialog_purpose == DIALOG_FOR_CREDENTIAL)
         core_answer_credential(core, app.dialog_credential_id, NULL);
+    demo_script_free(app.demo);
     dialog_free(app.dialog);
     migration_form_free(app.form);
     if (app.form_window)

@@ -16,6 +16,7 @@
 #include "domain_list.h"
 #include "form.h"
 #include "convergence.h"
+#include "demo_script.h"
 #include "layout.h"
 
 /* Parts of the screen to draw again (htop's reaction flags, tmux's redraw
@@ -82,6 +83,10 @@ struct _App {
     char footer_text[FOOTER_TEXT_MAX];
     MessageLevel footer_level;
     uint64_t footer_seq_seen;     /* newest core message already shown */
+
+    /* --demo: the walkthrough being played, and when its next step is due. */
+    DemoScript *demo;
+    uint64_t demo_next_ms;
 
     bool quit;
 };
