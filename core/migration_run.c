@@ -182,6 +182,56 @@ static void *watcher_main(void *opaque)
     return NULL;
 }
 
+/* libvirt 9.0 can fail a post-copy recovery call with the previous attempt's
+ * error ("job 'migration in' failed in post-copy phase") while QEMU goes on
+ * recovering, and the source keeps showing the running job. A post-copy that
+ * is merely paused (failed, waiting for a recovery) shows a job too, but one
+ * that moves no data. So a job that still moves data is followed to its end;
+ * one that has moved nothing for ORPHAN_STALL_MS is left alone. */
+#define ORPHAN_STALL_MS 3000u
+
+static bool source_job(virDomainPtr domain, JobStats *stats)
+{
+    if (job_stats_collect(domain, JOB_STATS_CURRENT, stats, NULL, NULL) < 0)
+        return false;
+    return stats->type == JOB_TYPE_BOUNDED || stats->type == JOB_TYPE_UNBOUNDED;
+}
+
+/* Returns true when the job moved data and then ended (or left the source). */
+static bool follow_orphan_job(Watch *watch)
+{
+    unsigned poll_ms = watch->request->poll_ms ? watch->request->poll_ms : DEFAULT_POLL_MS;
+    JobStats stats;
+    if (!source_job(watch->request->domain, &stats))
+        return false;
+    uint64_t processed = stats.data_processed;
+    uint64_t last_progress_ms = job_stats_now_ms();
+    bool announced = false, moved = false;
+    for (;;) {
+        struct timespec pause = { .tv_sec = poll_ms / 1000,
+                                  .tv_nsec = (long)(poll_ms % 1000) * 1000000L };
+        nanosleep(&pause, NULL);
+        if (!source_job(watch->request->domain, &stats))
+            return moved;
+        uint64_t now = job_stats_now_ms();
+        if (stats.data_processed > processed) {
+            processed = stats.data_processed;
+            last_progress_ms = now;
+            moved = true;
+            if (!announced) {
+                char *text = NULL;
+                if (asprintf(&text, "%s: libvirt reported a failure but the migration job "
+                             "goes on; following it to its end", watch->context) >= 0)
+                    note(watch, false, text);
+                free(text);
+                announced = true;
+            }
+        } else if (now - last_progress_ms >= ORPHAN_STALL_MS) {
+            return false;
+        }
+    }
+}
+
 /* ---- JOB_COMPLETED event ------------------------------------------- */
 
 static void on_job_completed(virConnectPtr conn, virDomainPtr domain,
@@ -426,6 +476,8 @@ int migration_run(const MigrationRunRequest *request, MigrationRunResult *result
     if (result->rc < 0) {
         result->error_code = libvirt_error_code();
         result->error = libvirt_error_message("%s", watch.context);
+        /* The watcher keeps sampling meanwhile. */
+        result->job_outlived_call = follow_orphan_job(&watch);
     }
     finish_watch(&watch);
     pthread_join(watcher, NULL);

@@ -60,6 +60,10 @@ typedef struct {
     bool saw_job;                   /* the watcher saw a running job */
     bool saw_postcopy;              /* the source was seen paused for post-copy */
     bool timeout_fired;             /* the client-side timeout acted */
+    bool job_outlived_call;         /* libvirt's call failed but the source's migration job
+                                       kept moving data (seen with post-copy recovery in
+                                       libvirt 9.0): migration_run followed it to its end;
+                                       decide the outcome from the hosts' state, not rc */
     bool have_last;                 JobStats last;       /* last running sample */
     bool have_completed;            JobStats completed;  /* the completed job's statistics:
                                        from the JOB_COMPLETED event when the caller

@@ -80,6 +80,14 @@ static inline int mig_lab_setup(void **state)
     return 0;
 }
 
+/* MIG_TEST_FILTER=pattern runs only the matching tests (while debugging one). */
+static inline void mig_apply_test_filter(void)
+{
+    const char *filter = getenv("MIG_TEST_FILTER");
+    if (filter && *filter)
+        cmocka_set_test_filter(filter);
+}
+
 static inline int mig_lab_teardown(void **state)
 {
     (void)state;
@@ -156,6 +164,11 @@ typedef struct {
     size_t phase_count;
     char notes[4][512];
     size_t note_count;
+    /* Set before mig_run: p2p without a destination connection (completed
+     * statistics then can only come from the JOB_COMPLETED event), and a
+     * post-copy recovery instead of a fresh launch. */
+    bool no_dest_conn;
+    bool postcopy_resume;
     /* A test's own reaction to samples, run on the watcher thread. */
     void (*react)(const JobStats *stats, void *test);
     void *test;
@@ -206,13 +219,14 @@ static inline int mig_run(MigRun *run, const char *name, size_t from, size_t to,
         .domain = domain,
         .source_name = mig_host_name(from),
         .dest_uri = mig_host_uri(to),
-        .dest_conn = mig_lab.conns[to],
+        .dest_conn = run->no_dest_conn ? NULL : mig_lab.conns[to],
         .options = options,
         .poll_ms = 250,
         .callbacks = { mig_on_sample, mig_on_phase, mig_on_note, run },
     };
     double start = mig_now_s();
-    int rc = migration_run(&request, &run->run);
+    int rc = run->postcopy_resume ? migration_control_postcopy_resume(&request, &run->run)
+                                  : migration_run(&request, &run->run);
     run->seconds = mig_now_s() - start;
     OutcomeFacts facts = {
         .offline = options->offline,
@@ -231,11 +245,14 @@ static inline int mig_run(MigRun *run, const char *name, size_t from, size_t to,
     return rc;
 }
 
+/* Frees what the last run produced, ready for another (settings are kept). */
 static inline void mig_run_clear(MigRun *run)
 {
     migration_run_result_clear(&run->run);
     migration_outcome_clear(&run->outcome);
-    memset(run, 0, sizeof(*run));
+    MigRun settings = { .no_dest_conn = run->no_dest_conn, .react = run->react,
+                        .test = run->test };
+    *run = settings;
 }
 
 /* Options the lab's tests start from: virtmig's defaults (live, p2p,

@@ -137,6 +137,7 @@ static void test_private_disk_without_copy_is_refused(void **state)
 int main(void)
 {
     libvirt_error_install_quiet_handler();
+    mig_apply_test_filter();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_offline_moves_definition),
         cmocka_unit_test(test_copy_storage_all_moves_disk),
