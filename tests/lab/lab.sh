@@ -122,7 +122,8 @@ cmd_up() {
     done
     lab_say "pool $LAB_POOL on all hosts; network $LAB_NETWORK on labhost${LAB_NETWORK_HOSTS// /, labhost}"
     lab_write_env "$accel" "${accel_decision#* }"
-    lab_reset_guests "$accel" || lab_die "starting the guests failed (see above)"
+    lab_reset_guests "$accel" create || lab_die "starting the guests failed (see above)"
+    lab_save_caps_cache
     lab_say "guests on labhost1: $LAB_GUESTS (parked is shut off)"
     lab_say "hosts.conf: $LAB_RUN/hosts.conf; env: tests/lab/lab.sh env"
     lab_say "up in $((SECONDS - started)) s"
@@ -131,7 +132,9 @@ cmd_up() {
 cmd_status() {
     local k all_up=0 accel
     accel=$(lab_recorded_accel)
-    echo "lab instance $LAB_INSTANCE ($LAB_NET.0/24), accelerator: ${accel:-unknown} ($(lab_recorded_accel_reason))"
+    local reason
+    reason=$(lab_recorded_accel_reason)
+    echo "lab instance $LAB_INSTANCE ($LAB_NET.0/24), accelerator: ${accel:-unknown}${reason:+ ($reason)}"
     for k in $(seq 1 "$LAB_HOST_COUNT"); do
         if lab_host_answers "$k"; then
             echo "$(lab_host_name "$k")  up    $(lab_host_uri "$k")  accel=${accel:-unknown}"

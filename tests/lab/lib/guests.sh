@@ -212,12 +212,51 @@ lab_reset_guest() {
     lab_wait_guest_running "$name"
 }
 
-# Resets every guest, all at once: starting guests one after the other costs
-# seconds each on a loaded machine.
+# "name|state" per domain on host K, one virsh call.
+lab_list_domains() {
+    lab_virsh "$1" list --all 2>/dev/null |
+        awk '{ name = $2; $1 = ""; $2 = ""; sub(/^ +/, ""); print name "|" $0 }'
+}
+
+# True when NAME needs no reset: only on labhost1, persistent, in its
+# starting state. Reads the lists gathered by lab_reset_guests.
+lab_guest_in_place() {
+    local name=$1 want=running
+    lab_guest_should_run "$name" || want="shut off"
+    grep -qxF "$name|$want" <<< "$LAB_LIST_1" || return 1
+    grep -qxF "$name" <<< "$LAB_PERSISTENT_1" || return 1
+    ! grep -q "^$name|" <<< "$LAB_LIST_OTHERS"
+}
+
+# A fresh instance has no guest anywhere: define and start, with none of
+# reset's queries (each virsh call costs a few hundred ms on a busy machine).
+lab_create_guest() {
+    local name=$1 accel=$2
+    if [ "$name" = local-disk ]; then
+        lab_ensure_local_volume || return 1
+    fi
+    lab_define_guest "$name" "$accel" || return 1
+    lab_guest_should_run "$name" || return 0
+    lab_virsh 1 start "$name" >/dev/null && lab_wait_guest_running "$name"
+}
+
+# Resets (or with "create", creates) every guest, all at once: starting
+# guests one after the other costs seconds each on a loaded machine.
 lab_reset_guests() {
-    local accel=$1 name failed=0 pids=() names=() i
+    local accel=$1 how=${2:-reset} name failed=0 pids=() names=() i k
+    if [ "$how" = reset ]; then
+        LAB_LIST_1=$(lab_list_domains 1)
+        LAB_PERSISTENT_1=$(lab_virsh 1 list --all --persistent --name 2>/dev/null)
+        LAB_LIST_OTHERS=$(for k in $(seq 2 "$LAB_HOST_COUNT"); do lab_list_domains "$k"; done)
+    fi
     for name in $LAB_GUESTS; do
-        lab_reset_guest "$name" "$accel" &
+        if [ "$how" = reset ] && lab_guest_in_place "$name"; then
+            continue
+        elif [ "$how" = create ]; then
+            lab_create_guest "$name" "$accel" &
+        else
+            lab_reset_guest "$name" "$accel" &
+        fi
         pids+=($!)
         names+=("$name")
     done

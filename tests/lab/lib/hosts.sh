@@ -52,10 +52,41 @@ keepalive_count = 3
 CONF
 }
 
+# QEMU's capabilities, as libvirt caches them. Probing QEMU is most of a cold
+# start (measured 5-10 s with three daemons probing at once on 2 busy cores),
+# so every new host starts with the last probe's result. libvirt validates a
+# cache entry (QEMU binary, libvirt version, kernel, microcode) and re-probes
+# when it is stale, so a seed can cost nothing but the copy. Shared by all
+# instances; written atomically enough: a lost race only means one re-probe.
+LAB_CAPS_SEED=/var/tmp/virtmig-lab-qemu-caps
+
+lab_seed_caps_cache() {
+    local target
+    target="$(lab_host_dir "$1")/cache/qemu/capabilities"
+    [ -d "$LAB_CAPS_SEED" ] || return 0
+    if mkdir -p "$target"; then
+        cp -a "$LAB_CAPS_SEED/." "$target/" 2>/dev/null
+    fi
+    return 0
+}
+
+lab_save_caps_cache() {
+    local source tmp
+    source="$(lab_host_dir 1)/cache/qemu/capabilities"
+    compgen -G "$source/*.xml" >/dev/null || return 0
+    diff -rq "$source" "$LAB_CAPS_SEED" >/dev/null 2>&1 && return 0
+    tmp=$(mktemp -d "$LAB_CAPS_SEED.new.XXXXXX") || return 0
+    cp -a "$source/." "$tmp/" &&
+        rm -rf "$LAB_CAPS_SEED" && mv -T "$tmp" "$LAB_CAPS_SEED" 2>/dev/null
+    rm -rf "$tmp"
+    return 0
+}
+
 lab_start_host() {
     local k=$1 dir
     dir=$(lab_host_dir "$k")
     lab_write_host_config "$k"
+    lab_seed_caps_cache "$k"
     setsid ip netns exec "$(lab_host_ns "$k")" \
         unshare --mount --uts --propagation private -- \
         "$LAB_DIR/host-init.sh" "$(lab_host_name "$k")" "$dir" "$(lab_hosts_file)" \
