@@ -58,7 +58,7 @@ typedef struct {
 /* The action bound to a key, or KEY_ACTION_COUNT when none. */
 KeyAction keys_lookup(int key, bool function_key);
 const KeyActionInfo *keys_action_info(KeyAction action);
-/* The first key bound to an action ("m"), for hints in the UI; never NULL. */
+/* The first key bound to an action ("m"), for hints in the UI; "" if none. */
 const char *keys_label_for(KeyAction action);
 /* The key of a convergence remedy, or NULL when it has none (next launch). */
 const char *keys_label_for_remedy(RemedyKind kind);
