@@ -46,6 +46,9 @@ security_driver = "none"
 cgroup_controllers = [ ]
 namespaces = [ ]
 stdio_handler = "file"
+# Incoming migrations listen on the lab address only (the namespace has
+# nothing else but loopback, but say so).
+migration_address = "$(lab_host_addr "$k")"
 # Daemon-to-daemon keepalive (p2p migration): a dead peer shows in ~6 s.
 keepalive_interval = 2
 keepalive_count = 3
