@@ -135,8 +135,11 @@ cmd_status() {
     local reason
     reason=$(lab_recorded_accel_reason)
     echo "lab instance $LAB_INSTANCE ($LAB_NET.0/24), accelerator: ${accel:-unknown}${reason:+ ($reason)}"
+    local bridge_up=true
+    # Without the bridge the addresses route elsewhere: do not wait on them.
+    ip link show "$LAB_BRIDGE" >/dev/null 2>&1 || bridge_up=false
     for k in $(seq 1 "$LAB_HOST_COUNT"); do
-        if lab_host_answers "$k"; then
+        if $bridge_up && lab_host_answers "$k"; then
             echo "$(lab_host_name "$k")  up    $(lab_host_uri "$k")  accel=${accel:-unknown}"
             lab_virsh "$k" list --all 2>/dev/null | awk '{ id=$1; name=$2; $1=""; $2="";
                 sub(/^ +/, ""); printf "    %-12s %s\n", name, $0 }'
