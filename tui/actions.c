@@ -73,6 +73,16 @@ bool applies_suspend_resume(const App *app)
     return d && (d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED);
 }
 
+bool applies_host_down(const App *app)
+{
+    for (size_t h = 0; h < app->snapshot.host_count; h++) {
+        HostConnState state = app->snapshot.hosts[h].state;
+        if (state == HOST_LOST || state == HOST_AUTH_FAILED)
+            return true;
+    }
+    return false;
+}
+
 /* ---- navigation ----------------------------------------------------- */
 
 static int page_size(const App *app)
@@ -342,12 +352,67 @@ unsigned action_watch_dirty(App *app)
 {
     const DomainView *d = app_selected_domain(app);
     bool on = !d->dirty_rate_watched;
+    /* The operator decides now: the selection no longer switches it off. */
+    if (app->auto_watch_active && d->host_index == app->auto_watch_host &&
+        strcmp(d->uuid, app->auto_watch_uuid) == 0)
+        app->auto_watch_active = false;
+    app->declined_watch_host = d->host_index;
+    snprintf(app->declined_watch_uuid, sizeof app->declined_watch_uuid, "%s",
+             on ? "" : d->uuid);
     if (core_request_watch_dirty_rate(app->core, d->host_index, d->uuid, on) < 0)
         app_notice(app, MESSAGE_ERROR, "cannot change dirty-rate sampling of %s", d->name);
     else
         app_notice(app, MESSAGE_INFO, "dirty-rate sampling of %s %s", d->name,
                    on ? "on" : "off");
     return REDRAW_FOOTER;
+}
+
+void actions_follow_selection(App *app)
+{
+    const DomainView *d = app_selected_domain(app);
+    bool same = d && app->auto_watch_active && d->host_index == app->auto_watch_host &&
+                strcmp(d->uuid, app->auto_watch_uuid) == 0;
+    if (same)
+        return;
+    if (app->auto_watch_active) {
+        /* Only what we turned on ourselves is turned off again. */
+        core_request_watch_dirty_rate(app->core, app->auto_watch_host, app->auto_watch_uuid,
+                                      false);
+        app->auto_watch_active = false;
+    }
+    if (!d || d->state != DOMAIN_RUNNING || d->dirty_rate_watched)
+        return;
+    if (d->host_index == app->declined_watch_host &&
+        strcmp(d->uuid, app->declined_watch_uuid) == 0)
+        return;
+    if (core_request_watch_dirty_rate(app->core, d->host_index, d->uuid, true) == 0) {
+        app->auto_watch_active = true;
+        app->auto_watch_host = d->host_index;
+        snprintf(app->auto_watch_uuid, sizeof app->auto_watch_uuid, "%s", d->uuid);
+    }
+}
+
+unsigned action_reconnect(App *app)
+{
+    size_t asked = 0;
+    char names[256] = "";
+    for (size_t h = 0; h < app->snapshot.host_count; h++) {
+        const HostView *host = &app->snapshot.hosts[h];
+        if (host->state != HOST_LOST && host->state != HOST_AUTH_FAILED)
+            continue;
+        char *error = NULL;
+        if (core_request_reconnect(app->core, h, &error) < 0) {
+            app_notice(app, MESSAGE_ERROR, "reconnect %s refused: %s", host->name,
+                       error ? error : "no reason given");
+            free(error);
+            return REDRAW_FOOTER;
+        }
+        size_t used = strlen(names);
+        snprintf(names + used, sizeof names - used, "%s%s", asked ? ", " : "", host->name);
+        asked++;
+    }
+    app_notice(app, MESSAGE_INFO, "reconnecting to %s", names);
+    return REDRAW_FOOTER | REDRAW_HEADER;
 }
 
 /* ---- quitting ------------------------------------------------------- */

@@ -25,6 +25,7 @@ unsigned action_compression_cache(App *app);
 unsigned action_measure_dirty(App *app);
 unsigned action_watch_dirty(App *app);
 unsigned action_postcopy_resume(App *app);
+unsigned action_reconnect(App *app);
 unsigned action_journal(App *app);
 unsigned action_messages(App *app);
 unsigned action_sort(App *app);
@@ -40,6 +41,12 @@ bool applies_postcopy_possible(const App *app);
 bool applies_postcopy_failed(const App *app);
 bool applies_running_domain(const App *app);
 bool applies_suspend_resume(const App *app);
+bool applies_host_down(const App *app);
+
+/* Dirty-rate sampling follows the selection: the selected running domain is
+ * watched (so its graph is live) and the one watched before for that reason
+ * is released. Call after anything that may move the selection. */
+void actions_follow_selection(App *app);
 
 /* A dialog closed with DIALOG_ACCEPTED: act on its answer (app->dialog_purpose). */
 unsigned action_dialog_accepted(App *app);

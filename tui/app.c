@@ -453,6 +453,7 @@ static int run_loop(App *app)
         read_keys(app);
         now = monotonic_ms();
         play_demo(app, now);
+        actions_follow_selection(app);
         if (now >= next_tick) {
             next_tick = now + TICK_MS - now % TICK_MS;
             app->redraw |= REDRAW_HEADER | REDRAW_DETAIL;

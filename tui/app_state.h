@@ -84,6 +84,15 @@ struct _App {
     MessageLevel footer_level;
     uint64_t footer_seq_seen;     /* newest core message already shown */
 
+    /* The domain whose dirty-rate sampling we turned on because it was
+     * selected (actions_follow_selection). */
+    bool auto_watch_active;
+    size_t auto_watch_host;
+    char auto_watch_uuid[37];
+    /* The domain the operator switched sampling off for: not turned on again. */
+    size_t declined_watch_host;
+    char declined_watch_uuid[37];
+
     /* --demo: the walkthrough being played, and when its next step is due. */
     DemoScript *demo;
     uint64_t demo_next_ms;

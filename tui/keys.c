@@ -47,6 +47,9 @@ static const KeyActionInfo actions[KEY_ACTION_COUNT] = {
     [KEY_ACTION_POSTCOPY_RESUME] = { KEY_ACTION_POSTCOPY_RESUME, action_postcopy_resume,
                                      applies_postcopy_failed, "Resume",
                                      "resume a failed post-copy migration" },
+    [KEY_ACTION_RECONNECT] = { KEY_ACTION_RECONNECT, action_reconnect, applies_host_down,
+                               "Reconnect", "connect again now to hosts that are lost or "
+                               "failed to authenticate" },
     [KEY_ACTION_JOURNAL] = { KEY_ACTION_JOURNAL, action_journal, NULL, "Journal",
                              "show the migration journal" },
     [KEY_ACTION_MESSAGES] = { KEY_ACTION_MESSAGES, action_messages, NULL, NULL,
@@ -78,6 +81,7 @@ static const KeyBinding bindings[] = {
     { 'D', false, KEY_ACTION_MEASURE_DIRTY, "D" },
     { 'w', false, KEY_ACTION_WATCH_DIRTY, "w" },
     { 'R', false, KEY_ACTION_POSTCOPY_RESUME, "R" },
+    { 'r', false, KEY_ACTION_RECONNECT, "r" },
     { 'J', false, KEY_ACTION_JOURNAL, "J" },
     { 'M', false, KEY_ACTION_MESSAGES, "M" },
     { 'o', false, KEY_ACTION_SORT, "o" },
@@ -159,6 +163,8 @@ unsigned keys_dispatch(App *app, int key, bool function_key)
             why = info->applies == applies_postcopy_possible && applies_active_migration(app)
                       ? "this migration was launched without post-copy (enable it in the form)"
                       : "the selected domain has no running migration";
+        else if (info->applies == applies_host_down)
+            why = "every host is connected or connecting";
         else if (info->applies == applies_postcopy_failed)
             why = "the selected domain has no failed post-copy migration";
         else if (info->applies == applies_can_migrate && applies_has_domain(app))
