@@ -402,7 +402,8 @@ static size_t encode_utf8(unsigned long code, char *out)
 }
 
 /* Reads the string at p (at its opening quote). With out non-NULL, decodes it
- * into *out (malloc'd; the decoded text is never longer than the source).
+ * into *out (malloc'd), invalid UTF-8 bytes becoming U+FFFD as the writer
+ * does, so what is read can be written back unchanged.
  * Returns the position after the closing quote, or NULL when malformed (or
  * out of memory, with *out left NULL and errno ENOMEM). */
 static const char *read_string(const char *p, char **out)
@@ -412,7 +413,8 @@ static const char *read_string(const char *p, char **out)
     const char *start = ++p;
     char *decoded = NULL, *w = NULL;
     if (out) {
-        decoded = malloc(strlen(start) + 1);
+        /* At most 3 bytes out per byte in (a bad byte becomes U+FFFD). */
+        decoded = malloc(3 * strlen(start) + 1);
         if (!decoded) {
             errno = ENOMEM;
             return NULL;
@@ -426,9 +428,15 @@ static const char *read_string(const char *p, char **out)
         if (c < 0x20)             /* raw control characters (and the end) are invalid */
             goto malformed;
         if (c != '\\') {
-            if (w)
-                *w++ = (char)c;
-            p++;
+            size_t length = utf8_sequence((const unsigned char *)p);
+            if (w && length == 0) {
+                memcpy(w, "\xef\xbf\xbd", 3);
+                w += 3;
+            } else if (w) {
+                memcpy(w, p, length);
+                w += length;
+            }
+            p += length ? length : 1;
             continue;
         }
         char buf[4];

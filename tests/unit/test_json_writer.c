@@ -217,6 +217,11 @@ static void test_reader(void **state)
     assert_int_equal(json_line_get_string("{\"a\":\"1\",\"a\":\"2\"}", "a", &text), 1);
     assert_string_equal(text, "1");   /* the first of duplicate keys */
     free(text);
+    /* Raw invalid UTF-8 in a record reads as U+FFFD, as the writer writes it
+     * (found by tests/fuzz/fuzz_json_line.c). */
+    assert_int_equal(json_line_get_string("{\"a\":\"x\x94\x93y\xe4\xbd\"}", "a", &text), 1);
+    assert_string_equal(text, "x\xef\xbf\xbd\xef\xbf\xbdy\xef\xbf\xbd\xef\xbf\xbd");
+    free(text);
 }
 
 static void test_reader_rejects_malformed(void **state)
