@@ -10,6 +10,7 @@
 
 #include "engine_event_loop.h"
 #include "engine_migration.h"
+#include "engine_preflight.h"
 #include "host_worker.h"
 #include "libvirt_error.h"
 #include "snapshot.h"
@@ -37,6 +38,7 @@ static void core_destroy(Core *core)
     /* Credential requests are removed by the threads that made them, which
      * are all gone by now. */
     free(core->credentials);
+    engine_preflight_free(core->preflight);
     journal_close(core->journal);
     if (core->wake_fd >= 0)
         close(core->wake_fd);
@@ -153,6 +155,7 @@ void core_free(Core *core)
     for (size_t i = 0; i < core->host_count; i++)
         host_worker_request_stop(core->hosts[i].worker);
     engine_migrations_stop(core);
+    engine_preflight_stop(core);
     for (size_t i = 0; i < core->host_count; i++) {
         host_worker_join_free(core->hosts[i].worker, WORKER_STOP_WAIT_MS);
         core->hosts[i].worker = NULL;
@@ -225,7 +228,7 @@ static int snapshot_fill_locked(Core *core, CoreSnapshot *out)
             return -1;
         out->credential_count++;
     }
-    return 0;
+    return engine_preflight_snapshot_locked(core, out);
 }
 
 int core_snapshot(Core *core, CoreSnapshot *out)

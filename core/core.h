@@ -19,6 +19,7 @@
 
 #include "job_stats.h"
 #include "migrate_options.h"
+#include "preflight_rules.h"
 
 typedef struct _Core Core;
 
@@ -146,6 +147,25 @@ typedef struct {
 
 #define CORE_MESSAGES_KEPT 64
 
+/* Pre-flight checks of one domain towards one destination (see
+ * core_request_preflight). checks[] hold the last finished run; a newer
+ * request sets running until its own results replace them. */
+typedef struct {
+    uint64_t generation;          /* the request these results answer (or will) */
+    char domain_uuid[37];
+    size_t source_host, dest_host;
+    bool running;                 /* a run for `generation` is under way */
+    bool done;                    /* checks[] hold a finished run (of done_generation) */
+    uint64_t done_generation;
+    char error[320];              /* the checks could not run at all (libvirt's message) */
+    PreflightCheck checks[PREFLIGHT_CHECK_COUNT];
+    size_t check_count;
+    PreflightStatus worst;        /* the worst status among checks[] */
+    PreflightLimits limits;       /* options the form must not offer (an assigned VF) */
+    bool copy_storage_needed;     /* a disk is reachable only by copying it */
+    uint64_t finished_ms;         /* monotonic */
+} PreflightReport;
+
 typedef struct {
     uint64_t generation;          /* increases whenever anything below changed */
     HostView *hosts;              size_t host_count;
@@ -153,6 +173,7 @@ typedef struct {
     MigrationView *migrations;    size_t migration_count;
     CoreMessage *messages;        size_t message_count;  /* newest last, at most CORE_MESSAGES_KEPT */
     CredentialRequest *credentials; size_t credential_count;
+    PreflightReport *preflights;  size_t preflight_count;   /* newest request last */
 } CoreSnapshot;
 
 /* ---- lifetime ------------------------------------------------------ */
@@ -207,6 +228,15 @@ int core_request_measure_dirty_rate(Core *core, size_t host, const char *domain_
  * or to cut a HOST_LOST backoff short. */
 int core_request_reconnect(Core *core, size_t host, char **error);
 
+/* Runs the pre-flight checks of migrating a domain from source_host to
+ * dest_host with `options`, on core's own thread (never blocking the caller):
+ * the results arrive as a PreflightReport in a later snapshot. A newer request
+ * for the same domain and destination replaces one not yet started. Returns
+ * the request's generation (> 0), or -1 with *error (malloc'd) when refused
+ * outright (no such host or domain). */
+int core_request_preflight(Core *core, size_t source_host, const char *domain_uuid,
+                           size_t dest_host, const MigrateOptions *options, char **error);
+
 /* Answers a CredentialRequest (answer NULL: cancel the connection attempt). */
 int core_answer_credential(Core *core, unsigned request_id, const char *answer);
 
@@ -214,6 +244,9 @@ int core_answer_credential(Core *core, unsigned request_id, const char *answer);
 const DomainView *core_snapshot_find_domain(const CoreSnapshot *snapshot, size_t host,
                                             const char *uuid_or_name);
 const MigrationView *core_snapshot_find_migration(const CoreSnapshot *snapshot, unsigned id);
+/* The pre-flight report of a domain (by uuid) towards dest_host; NULL when none. */
+const PreflightReport *core_snapshot_find_preflight(const CoreSnapshot *snapshot,
+                                                    const char *domain_uuid, size_t dest_host);
 
 const char *host_conn_state_name(HostConnState state);
 const char *domain_run_state_name(DomainRunState state);

@@ -19,6 +19,7 @@
 
 typedef struct _HostWorker HostWorker;
 typedef struct _EngineMigration EngineMigration;
+typedef struct _EnginePreflight EnginePreflight;
 
 /* One configured host: what is published about it and the thread that owns
  * its connection. */
@@ -55,6 +56,8 @@ struct _Core {
     CredentialSlot **credentials;
     size_t credential_count;
     unsigned next_credential_id;
+
+    EnginePreflight *preflight;       /* engine_preflight.c; NULL until the first request */
 
     unsigned refresh_ms;
     unsigned job_poll_ms;

@@ -135,6 +135,7 @@ void core_snapshot_clear(CoreSnapshot *snapshot)
     free(snapshot->migrations);
     free(snapshot->messages);
     free(snapshot->credentials);
+    free(snapshot->preflights);
     memset(snapshot, 0, sizeof(*snapshot));
 }
 

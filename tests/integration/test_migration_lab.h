@@ -271,7 +271,9 @@ static inline void mig_resume_if_paused(size_t host, const char *name)
     mig_domain_state(host, name, &state, &reason);
     if (state == VIR_DOMAIN_PAUSED) {
         virDomainPtr domain = mig_domain(host, name);
-        assert_int_equal(virDomainResume(domain), 0);
+        char *error = NULL;
+        if (migration_control_resume(domain, mig_host_name(host), &error) < 0)
+            fail_msg("%s", error);
         virDomainFree(domain);
     }
 }

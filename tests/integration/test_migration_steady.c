@@ -14,7 +14,8 @@
 #define STEADY_BANDWIDTH_MIBS 20
 #define STEADY_MAX_DOWNTIME_MS 100
 
-/* Moves steady back home with plain pre-copy (it converges). */
+/* Moves steady back home with plain pre-copy (it converges), client-managed:
+ * virtmig drives both hosts through virDomainMigrate3. */
 static void put_steady_back(size_t home)
 {
     int now = mig_where(STEADY, false);
@@ -23,6 +24,7 @@ static void put_steady_back(size_t home)
         return;
     MigrateOptions options;
     mig_options(&options);
+    options.p2p = false;
     MigRun run;
     memset(&run, 0, sizeof(run));
     assert_int_equal(mig_run(&run, STEADY, (size_t)now, home, &options, NULL), 0);
@@ -125,17 +127,49 @@ static void test_job_stats_during_and_after(void **state)
 typedef struct {
     virDomainPtr domain;
     const char *host;
+    /* Controls tried on the running job before the abort, read back from libvirt. */
+    int controls_rc;
+    char *controls_error;
+    unsigned long bandwidth, postcopy_bandwidth;
+    unsigned long long downtime, cache;
+    char *refused_postcopy;   /* switching without post-copy at launch */
     bool aborted;
     int abort_rc;
     char *abort_error;
 } AbortPlan;
 
-/* Aborts once the job has moved some memory: a cancel in mid-flight. */
+/* The operator's controls on a running job: each one set, then read back. */
+static void try_controls(AbortPlan *plan)
+{
+    char **error = &plan->controls_error;
+    plan->controls_rc = -1;
+    if (migration_control_set_bandwidth(plan->domain, plan->host, 12, false, error) < 0 ||
+        migration_control_set_bandwidth(plan->domain, plan->host, 33, true, error) < 0 ||
+        migration_control_set_max_downtime(plan->domain, plan->host, 250, error) < 0 ||
+        migration_control_set_compression_cache(plan->domain, plan->host, 32u << 20, error) < 0)
+        return;
+    if (virDomainMigrateGetMaxSpeed(plan->domain, &plan->bandwidth, 0) < 0 ||
+        virDomainMigrateGetMaxSpeed(plan->domain, &plan->postcopy_bandwidth,
+                                    VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY) < 0 ||
+        virDomainMigrateGetMaxDowntime(plan->domain, &plan->downtime, 0) < 0 ||
+        virDomainMigrateGetCompressionCache(plan->domain, &plan->cache, 0) < 0) {
+        libvirt_error_set(error, "reading the controls back");
+        return;
+    }
+    /* Launched without post-copy: the switch is refused before libvirt is asked. */
+    assert_int_equal(migration_control_start_postcopy(plan->domain, plan->host, false,
+                                                      &plan->refused_postcopy), -1);
+    plan->controls_rc = 0;
+}
+
+/* Tries the controls, then aborts once the job has moved some memory: a
+ * cancel in mid-flight. */
 static void abort_when_moving(const JobStats *stats, void *opaque)
 {
     AbortPlan *plan = opaque;
     if (plan->aborted || !job_stats_has(stats, JS_MEM_PROCESSED) || stats->mem_processed == 0)
         return;
+    try_controls(plan);
     plan->aborted = true;
     plan->abort_rc = migration_control_abort(plan->domain, plan->host, false, &plan->abort_error);
 }
@@ -157,6 +191,13 @@ static void test_abort_leaves_guest_on_source(void **state)
     run->test = &plan;
     assert_int_equal(mig_run(run, STEADY, (size_t)home, dest, &options, &plan.aborted), 0);
     assert_true(plan.aborted);
+    if (plan.controls_rc != 0)
+        fail_msg("%s", plan.controls_error ? plan.controls_error : "controls failed");
+    assert_int_equal(plan.bandwidth, 12);
+    assert_int_equal(plan.postcopy_bandwidth, 33);
+    assert_int_equal(plan.downtime, 250);
+    assert_int_equal(plan.cache, 32u << 20);
+    assert_non_null(strstr(plan.refused_postcopy, "launched without post-copy"));
     assert_int_equal(plan.abort_rc, 0);
     assert_null(plan.abort_error);
     /* libvirt's call fails with its own message about the cancel. */
@@ -176,6 +217,8 @@ static void test_abort_leaves_guest_on_source(void **state)
         assert_int_equal(run->run.completed.type, JOB_TYPE_CANCELLED);
 
     free(plan.abort_error);
+    free(plan.controls_error);
+    free(plan.refused_postcopy);
     virDomainFree(plan.domain);
     mig_run_clear(run);
     free(run);
