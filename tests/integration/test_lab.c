@@ -2,6 +2,7 @@
  * migrations with real job statistics, real dirty-page rates, and a network
  * that exists on two hosts only. Talks to libvirt directly (no virtmig code),
  * so a failure here points at the lab, not at the engine. */
+#include <dirent.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -330,6 +331,75 @@ static void test_storage_and_offline_guests(void **state)
     assert_int_equal(lab_domain_state(2, "parked"), -1);
 }
 
+/* CPU ticks (user + system) used so far by every QEMU guest of this lab
+ * instance, found by the instance's guest kernel path on their command line. */
+static unsigned long long lab_guests_cpu_ticks(size_t *guest_count)
+{
+    char kernel_dir[64];
+    snprintf(kernel_dir, sizeof(kernel_dir), "/var/tmp/virtmig-lab%d/guest/", lab_require()->instance);
+    unsigned long long total = 0;
+    *guest_count = 0;
+    DIR *proc = opendir("/proc");
+    assert_non_null(proc);
+    struct dirent *entry;
+    while ((entry = readdir(proc))) {
+        if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
+            continue;
+        char path[300], cmdline[4096];
+        snprintf(path, sizeof(path), "/proc/%s/cmdline", entry->d_name);
+        FILE *file = fopen(path, "r");
+        if (!file)
+            continue;
+        size_t length = fread(cmdline, 1, sizeof(cmdline) - 1, file);
+        fclose(file);
+        for (size_t i = 0; i < length; i++)
+            if (cmdline[i] == '\0')
+                cmdline[i] = ' ';
+        cmdline[length] = '\0';
+        if (!strstr(cmdline, "qemu-system") || !strstr(cmdline, kernel_dir))
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/stat", entry->d_name);
+        file = fopen(path, "r");
+        if (!file)
+            continue;
+        char stat[1024];
+        size_t stat_length = fread(stat, 1, sizeof(stat) - 1, file);
+        fclose(file);
+        stat[stat_length] = '\0';
+        /* Fields after the ")" that ends the command name: state is the
+         * 3rd field, utime and stime the 14th and 15th. */
+        const char *after_name = strrchr(stat, ')');
+        unsigned long long utime = 0, stime = 0;
+        if (after_name && sscanf(after_name + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+                                 &utime, &stime) == 2) {
+            total += utime + stime;
+            (*guest_count)++;
+        }
+    }
+    closedir(proc);
+    return total;
+}
+
+/* On a small machine several labs run side by side: the guests pace their
+ * writes and sleep in hlt, so together they must stay well under a core. */
+static void test_guests_do_not_burn_cores(void **state)
+{
+    (void)state;
+    assert_int_equal(lab_reset(), 0);
+    size_t before_count = 0, after_count = 0;
+    unsigned long long before = lab_guests_cpu_ticks(&before_count);
+    double started = lab_now_ms();
+    sleep(5);
+    unsigned long long after = lab_guests_cpu_ticks(&after_count);
+    double seconds = (lab_now_ms() - started) / 1000.0;
+    double cores = (double)(after - before) / (double)sysconf(_SC_CLK_TCK) / seconds;
+    fprintf(stderr, "  %zu running guests used %.1f%% of one core over %.0f s\n", after_count,
+            cores * 100.0, seconds);
+    assert_int_equal(before_count, 5);
+    assert_int_equal(after_count, 5);
+    assert_true(cores < 0.5);
+}
+
 int main(void)
 {
     lab_quiet_libvirt();
@@ -341,6 +411,7 @@ int main(void)
         cmocka_unit_test(test_steady_migrates_live_with_job_stats),
         cmocka_unit_test(test_hot_needs_post_copy),
         cmocka_unit_test(test_storage_and_offline_guests),
+        cmocka_unit_test(test_guests_do_not_burn_cores),
     };
     return cmocka_run_group_tests_name("lab", tests, NULL, NULL);
 }
