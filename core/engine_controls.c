@@ -50,7 +50,9 @@ static void record_migration_control(HostWorker *worker, const HostRequest *requ
             migration->view.current_max_downtime_ms = request->value;
             break;
         case HOST_REQUEST_BANDWIDTH:
-            if (!request->flag)
+            if (request->flag)
+                migration->postcopy_bandwidth_mibs = request->value;
+            else
                 migration->view.current_bandwidth_mibs = request->value;
             break;
         default:

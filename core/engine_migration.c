@@ -202,6 +202,21 @@ static bool end_call(EngineMigration *migration)
     return aborted;
 }
 
+/* The launch's options with the limits set since (Core.lock taken here). */
+static bool resume_options_now(EngineMigration *migration, MigrateOptions *out)
+{
+    Core *core = migration->core;
+    pthread_mutex_lock(&core->lock);
+    bool ok = migrate_options_copy(out, &migration->view.options) == 0;
+    if (ok) {
+        out->bandwidth_mibs = migration->view.current_bandwidth_mibs;
+        out->max_downtime_ms = migration->view.current_max_downtime_ms;
+        out->postcopy_bandwidth_mibs = migration->postcopy_bandwidth_mibs;
+    }
+    pthread_mutex_unlock(&core->lock);
+    return ok;
+}
+
 static void run_migration(EngineMigration *migration, virConnectPtr source_conn,
                           virConnectPtr dest_conn, virDomainPtr domain)
 {
@@ -220,11 +235,23 @@ static void run_migration(EngineMigration *migration, virConnectPtr source_conn,
     for (;;) {
         MigrationRunResult result;
         memset(&result, 0, sizeof(result));
-        if (!begin_call(migration, domain))
+        /* A recovery runs under the limits as they are now: the operator
+         * may have raised the post-copy bandwidth while it stood failed. */
+        MigrateOptions resume_options;
+        memset(&resume_options, 0, sizeof(resume_options));
+        if (resume && !resume_options_now(migration, &resume_options)) {
+            fail_before_call(migration, "out of memory preparing the post-copy recovery");
             return;
+        }
+        request.options = resume ? &resume_options : &migration->view.options;
+        if (!begin_call(migration, domain)) {
+            migrate_options_clear(&resume_options);
+            return;
+        }
         int rc = resume ? migration_control_postcopy_resume(&request, &result)
                         : migration_run(&request, &result);
         bool aborted = end_call(migration);
+        migrate_options_clear(&resume_options);
 
         bool call_failed = rc < 0 || result.rc != 0;
         OutcomeFacts facts = {
@@ -341,6 +368,7 @@ static EngineMigration *migration_new(Core *core, size_t source_host, size_t des
     view->started_ms = engine_now_ms();
     view->current_max_downtime_ms = options->max_downtime_ms;
     view->current_bandwidth_mibs = options->bandwidth_mibs;
+    migration->postcopy_bandwidth_mibs = options->postcopy_bandwidth_mibs;
 
     /* The host names and URIs never change after core_new(): read unlocked. */
     const HostView *source = &core->hosts[source_host].view;

@@ -25,6 +25,7 @@ struct _EngineMigration {
     bool resume_requested;        /* core_request_postcopy_resume() */
     bool call_running;            /* libvirt's migrate call is in progress */
     virDomainPtr run_domain;      /* the source domain the call runs on, while it runs */
+    uint64_t postcopy_bandwidth_mibs; /* as launched or last set; a recovery uses it */
     pthread_cond_t cond;          /* resume_requested or Core.stopping changed */
 };
 

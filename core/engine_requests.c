@@ -208,7 +208,14 @@ static int control_migration(Core *core, unsigned id, HostRequestKind kind, uint
         return refuse_locked(core, error, "No migration %u: pick one from the migrations list.", id);
     const MigrationView *view = &migration->view;
     const char *name = view->domain_name;
-    if (!engine_migration_active(view))
+    /* A failed post-copy waits for core_request_postcopy_resume(); its
+     * bandwidth may be changed meanwhile (the recovery then uses it). */
+    if (view->phase == MIGRATION_POSTCOPY_FAILED && kind != HOST_REQUEST_BANDWIDTH)
+        return refuse_locked(core, error,
+                             "Migration %u of %s failed in post-copy and waits, paused: resume it "
+                             "(post-copy resume); only its bandwidth can be changed meanwhile.",
+                             id, name);
+    if (!engine_migration_active(view) && view->phase != MIGRATION_POSTCOPY_FAILED)
         return refuse_locked(core, error, "Migration %u of %s has already ended (%s).", id, name,
                              migration_phase_name(view->phase));
 

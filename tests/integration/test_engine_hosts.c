@@ -407,5 +407,6 @@ int main(void)
         cmocka_unit_test(test_wakeups_are_coalesced),
         cmocka_unit_test(test_daemon_killed_then_back),
     };
+    eng_apply_test_filter();
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

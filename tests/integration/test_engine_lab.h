@@ -111,6 +111,14 @@ static inline Core *eng_core_new(const HostSpec *extra)
     return core;
 }
 
+/* ENGINE_TEST_FILTER=test_name (cmocka's pattern) runs only matching tests. */
+static inline void eng_apply_test_filter(void)
+{
+    const char *filter = getenv("ENGINE_TEST_FILTER");
+    if (filter && *filter)
+        cmocka_set_test_filter(filter);
+}
+
 typedef bool (*EngPredicate)(const CoreSnapshot *snapshot, void *opaque);
 
 /* Waits like a front end: poll on the wake fd, snapshot, test. Leaves the

@@ -345,6 +345,109 @@ static void test_postcopy_of_hot(void **state)
     eng_lab.tests_in_flight--;
 }
 
+static bool has_message_after(const CoreSnapshot *snapshot, uint64_t seq, const char *needle)
+{
+    for (size_t i = 0; i < snapshot->message_count; i++) {
+        if (snapshot->messages[i].seq > seq && strstr(snapshot->messages[i].text, needle))
+            return true;
+    }
+    return false;
+}
+
+typedef struct {
+    uint64_t after_seq;
+    const char *needle;
+} MessageWanted;
+
+static bool message_arrived(const CoreSnapshot *snapshot, void *opaque)
+{
+    const MessageWanted *wanted = opaque;
+    return has_message_after(snapshot, wanted->after_seq, wanted->needle);
+}
+
+static void test_failed_postcopy_is_resumed(void **state)
+{
+    (void)state;
+    eng_lab.tests_in_flight++;
+    Core *core = eng_core_new(NULL);
+    MigrateOptions options;
+    migrate_options_init(&options);
+    options.bandwidth_mibs = 50;
+    options.postcopy = true;
+    /* Slow post-copy, so it can be broken before it finishes. */
+    options.postcopy_bandwidth_mibs = 5;
+    unsigned id = launch(core, "hot", "labhost1", "labhost2", &options);
+
+    CoreSnapshot snapshot;
+    MigrationWatch running = { .id = id, .phase = MIGRATION_RUNNING, .min_samples = 2,
+                               .need_progress = true };
+    wait_phase(core, &running, 20000, &snapshot);
+    core_snapshot_clear(&snapshot);
+    char *error = NULL;
+    assert_int_equal(core_request_postcopy(core, id, &error), 0);
+    MigrationWatch postcopy = { .id = id, .phase = MIGRATION_POSTCOPY };
+    wait_phase(core, &postcopy, 20000, &snapshot);
+    core_snapshot_clear(&snapshot);
+
+    /* What a broken link does: the post-copy abort pauses both halves. */
+    assert_int_equal(core_request_abort(core, id, true, &error), 0);
+    MigrationWatch failed = { .id = id, .phase = MIGRATION_POSTCOPY_FAILED };
+    const MigrationView *view = wait_phase(core, &failed, 30000, &snapshot);
+    assert_true(view->source_left_paused);
+    assert_non_null(view->error);
+    fprintf(stderr, "  post-copy failed: %s\n", view->error);
+    uint64_t seq = snapshot.messages[snapshot.message_count - 1].seq;
+    core_snapshot_clear(&snapshot);
+
+    /* Only the bandwidth may change while it waits; then resume. */
+    assert_int_equal(core_request_abort(core, id, false, &error), -1);
+    assert_non_null(strstr(error, "resume it"));
+    free(error);
+    error = NULL;
+    assert_int_equal(core_request_set_bandwidth(core, id, 1024, true, &error), 0);
+    MessageWanted raised = { seq, "post-copy bandwidth of hot set to 1024 MiB/s" };
+    bool set = eng_wait(core, 10000, message_arrived, &raised, &snapshot);
+    if (!set)
+        eng_print_messages(&snapshot);
+    assert_true(set);
+    core_snapshot_clear(&snapshot);
+    assert_int_equal(core_request_postcopy_resume(core, id, &error), 0);
+    assert_null(error);
+    MigrationWatch done = { .id = id, .phase = MIGRATION_COMPLETED };
+    view = wait_phase(core, &done, 60000, &snapshot);
+    assert_false(view->source_left_paused);
+    core_snapshot_clear(&snapshot);
+    GuestAt there = { "hot", "labhost2" };
+    assert_true(eng_wait(core, 5000, guest_running_at, &there, &snapshot));
+    core_snapshot_clear(&snapshot);
+    /* Resuming again is refused: it is done. */
+    assert_int_equal(core_request_postcopy_resume(core, id, &error), -1);
+    assert_non_null(strstr(error, "only a failed post-copy"));
+    free(error);
+    error = NULL;
+
+    /* Home again through post-copy (at the lab's link speed, so pre-copy
+     * alone would not finish). */
+    migrate_options_clear(&options);
+    migrate_options_init(&options);
+    options.postcopy = true;
+    options.bandwidth_mibs = 50;
+    id = launch(core, "hot", "labhost2", "labhost1", &options);
+    running.id = id;
+    wait_phase(core, &running, 20000, &snapshot);
+    core_snapshot_clear(&snapshot);
+    assert_int_equal(core_request_postcopy(core, id, &error), 0);
+    done.id = id;
+    wait_phase(core, &done, 60000, &snapshot);
+    core_snapshot_clear(&snapshot);
+    GuestAt home = { "hot", "labhost1" };
+    assert_true(eng_wait(core, 5000, guest_running_at, &home, &snapshot));
+    core_snapshot_clear(&snapshot);
+    migrate_options_clear(&options);
+    core_free(core);
+    eng_lab.tests_in_flight--;
+}
+
 static void test_client_managed_idle_and_core_free_aborts(void **state)
 {
     (void)state;
@@ -494,8 +597,10 @@ int main(void)
         cmocka_unit_test(test_migrate_steady_there_and_back),
         cmocka_unit_test(test_abort_hot_stays_on_source),
         cmocka_unit_test(test_postcopy_of_hot),
+        cmocka_unit_test(test_failed_postcopy_is_resumed),
         cmocka_unit_test(test_client_managed_idle_and_core_free_aborts),
         cmocka_unit_test(test_p2p_migration_outlives_core),
     };
+    eng_apply_test_filter();
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
