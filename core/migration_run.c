@@ -39,6 +39,9 @@ typedef struct {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     bool call_done;                /* set by the caller's thread, under lock */
+    /* The watcher and (while it follows a job that outlived the call) the
+     * caller's thread both report: one callback at a time. */
+    pthread_mutex_t callback_lock;
     uint64_t started_ms;
     /* Written by the watcher only; read by the caller after joining it. */
     MigrationPhase phase;
@@ -46,11 +49,14 @@ typedef struct {
     JobStats last;
 } Watch;
 
-static void note(const Watch *watch, bool is_error, const char *text)
+static void note(Watch *watch, bool is_error, const char *text)
 {
     const MigrationRunCallbacks *cb = &watch->request->callbacks;
-    if (cb->on_note && text)
-        cb->on_note(is_error, text, cb->opaque);
+    if (!cb->on_note || !text)
+        return;
+    pthread_mutex_lock(&watch->callback_lock);
+    cb->on_note(is_error, text, cb->opaque);
+    pthread_mutex_unlock(&watch->callback_lock);
 }
 
 static void set_phase(Watch *watch, MigrationPhase phase)
@@ -59,8 +65,11 @@ static void set_phase(Watch *watch, MigrationPhase phase)
         return;
     watch->phase = phase;
     const MigrationRunCallbacks *cb = &watch->request->callbacks;
-    if (cb->on_phase)
-        cb->on_phase(phase, cb->opaque);
+    if (!cb->on_phase)
+        return;
+    pthread_mutex_lock(&watch->callback_lock);
+    cb->on_phase(phase, cb->opaque);
+    pthread_mutex_unlock(&watch->callback_lock);
 }
 
 /* The client-side --timeout, as virsh does it: once, after timeout_s seconds. */
@@ -118,8 +127,11 @@ static void take_sample(Watch *watch, bool *reported_error)
     if (watch->phase == MIGRATION_STARTING)
         set_phase(watch, MIGRATION_RUNNING);
     const MigrationRunCallbacks *cb = &request->callbacks;
-    if (cb->on_sample)
+    if (cb->on_sample) {
+        pthread_mutex_lock(&watch->callback_lock);
         cb->on_sample(&sample, cb->opaque);
+        pthread_mutex_unlock(&watch->callback_lock);
+    }
     if (watch->phase == MIGRATION_RUNNING && migration_control_in_postcopy(request->domain)) {
         watch->saw_postcopy = true;
         set_phase(watch, MIGRATION_POSTCOPY);
@@ -403,6 +415,7 @@ static void start_watch(Watch *watch)
     pthread_condattr_init(&attr);
     pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
     pthread_mutex_init(&watch->lock, NULL);
+    pthread_mutex_init(&watch->callback_lock, NULL);
     pthread_cond_init(&watch->cond, &attr);
     pthread_condattr_destroy(&attr);
 }
@@ -468,6 +481,7 @@ int migration_run(const MigrationRunRequest *request, MigrationRunResult *result
             virConnectDomainEventDeregisterAny(virDomainGetConnect(request->domain), event_id);
         pthread_cond_destroy(&watch.cond);
         pthread_mutex_destroy(&watch.lock);
+        pthread_mutex_destroy(&watch.callback_lock);
         migrate_params_clear(&params);
         return -1;
     }
@@ -499,6 +513,7 @@ int migration_run(const MigrationRunRequest *request, MigrationRunResult *result
 
     pthread_cond_destroy(&watch.cond);
     pthread_mutex_destroy(&watch.lock);
+    pthread_mutex_destroy(&watch.callback_lock);
     migrate_params_clear(&params);
     return 0;
 }

@@ -28,8 +28,10 @@
 #include "job_stats.h"
 #include "migrate_options.h"
 
-/* Called on the watcher thread (on_sample, on_phase, on_note) while the migrate
- * call runs; never after migration_run() returns. Any of them may be NULL. */
+/* Called while the migrate call runs, mostly on the watcher thread (on_note and
+ * on_phase(STARTING) also on the caller's thread), one call at a time, never
+ * after migration_run() returns. Any of them may be NULL. A callback may call
+ * libvirt (e.g. migration_control_*) on the same domain. */
 typedef struct {
     void (*on_sample)(const JobStats *stats, void *opaque);
     void (*on_phase)(MigrationPhase phase, void *opaque);
