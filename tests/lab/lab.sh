@@ -36,6 +36,11 @@ lab_write_env() {
         echo "LAB_BRIDGE_ADDR=$LAB_BRIDGE_ADDR"
         echo "LAB_HOSTS_CONF=$LAB_RUN/hosts.conf"
         echo "LAB_DEFAULT_BANDWIDTH_MIB=$LAB_DEFAULT_BANDWIDTH_MIB"
+        echo "LAB_GUESTS='$LAB_GUESTS'"
+        echo "LAB_KERNEL=$LAB_KERNEL"
+        echo "LAB_NETWORK=$LAB_NETWORK"
+        echo "LAB_POOL=$LAB_POOL"
+        echo "LAB_NBD_URI=nbd://$LAB_BRIDGE_ADDR:$LAB_NBD_PORT/lun1"
         for k in $(seq 1 "$LAB_HOST_COUNT"); do
             echo "LAB_NAME$k=$(lab_host_name "$k")"
             echo "LAB_URI$k=$(lab_host_uri "$k")"
