@@ -64,6 +64,19 @@ static void test_hosts_are_distinct(void **state)
         free(caps);
         free(hostname);
         virConnectClose(conn);
+
+        /* The same daemon through its unix socket, from the root namespace. */
+        char socket_uri[256];
+        snprintf(socket_uri, sizeof(socket_uri), "qemu+unix:///system?socket=%s",
+                 lab_require()->socks[host - 1]);
+        conn = virConnectOpen(socket_uri);
+        if (!conn)
+            fail_msg("%s: %s", socket_uri, lab_libvirt_error());
+        hostname = virConnectGetHostname(conn);
+        assert_non_null(hostname);
+        assert_string_equal(hostname, lab_name(host));
+        free(hostname);
+        virConnectClose(conn);
     }
     for (int a = 0; a < LAB_HOST_COUNT; a++)
         for (int b = a + 1; b < LAB_HOST_COUNT; b++)

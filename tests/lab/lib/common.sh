@@ -36,7 +36,7 @@ lab_host_veth()   { echo "vmlab${LAB_INSTANCE}h$1"; }      # root-namespace end
 lab_host_addr()   { echo "$LAB_NET.$((10 + $1))"; }
 lab_host_uri()    { echo "qemu+tcp://$(lab_host_addr "$1")/system"; }
 lab_host_dir()    { echo "$LAB_RUN/labhost$1"; }
-lab_host_sock()   { echo "$(lab_host_dir "$1")/run/libvirt/libvirt-sock"; }
+lab_host_sock()   { echo "$(lab_host_dir "$1")/run/libvirt-sock"; }   # run/ is its /run/libvirt
 lab_host_pidfile(){ echo "$(lab_host_dir "$1")/libvirtd.pid"; }
 # Distinct per host and per instance: libvirt refuses to migrate to "the same host".
 lab_host_uuid()   { printf '5a1ab000-0000-4000-8000-%06x%06x\n' "$LAB_INSTANCE" "$1"; }
