@@ -408,8 +408,9 @@ static void test_guests_do_not_burn_cores(void **state)
     double cores = (double)(after - before) / (double)sysconf(_SC_CLK_TCK) / seconds;
     fprintf(stderr, "  %zu running guests used %.1f%% of one core over %.0f s\n", after_count,
             cores * 100.0, seconds);
-    assert_int_equal(before_count, 5);
-    assert_int_equal(after_count, 5);
+    /* Five of the lab's own; other tests may have added more (they count too). */
+    assert_true(before_count >= 5);
+    assert_true(after_count >= 5);
     assert_true(cores < 0.5);
 }
 
