@@ -313,17 +313,18 @@ static void handle_key(App *app, wint_t key, bool function_key)
         handle_dialog_result(app, dialog_handle_key(app->dialog, (int)key, function_key));
         return;
     }
-    if (app->form) {
-        handle_form_result(app, migration_form_handle_key(app->form, (int)key, function_key,
-                                                          app->core));
-        return;
-    }
     if (app->layout.too_small) {
-        /* Only quitting makes sense on the too-small screen. */
+        /* Only quitting makes sense on the too-small screen: keys must not
+         * change a form or a selection the operator cannot see. */
         if (!function_key && (key == 'q' || key == 'Q'))
             app->redraw |= action_quit(app);
         else if (function_key && key == KEY_F(10))
             app->redraw |= action_quit(app);
+        return;
+    }
+    if (app->form) {
+        handle_form_result(app, migration_form_handle_key(app->form, (int)key, function_key,
+                                                          app->core));
         return;
     }
     if (app->filter_editing) {

@@ -169,12 +169,13 @@ void domain_table_draw(App *app, WINDOW *window, UiRect area)
             draw_domain_row(app, window, y, area, columns, &app->snapshot.domains[row->domain],
                             index == selected);
     }
-    if (count == 0 || (domain_list_domain_count(app->domains) == 0 && count <= visible)) {
+    /* No domain row at all: say why under the host lines, if there is room. */
+    if (domain_list_domain_count(app->domains) == 0 && count < visible) {
         const char *hint = domain_list_filter(app->domains)[0]
                                ? "no domain matches the filter (Esc clears it)"
                                : app->snapshot.host_count ? "no domains yet" : "";
-        int y = area.top + 1 + (int)(count < visible ? count : visible - 1);
-        draw_text(window, y, area.left + 2, area.width - 2, THEME_TEXT, hint, 0);
+        draw_text(window, area.top + 1 + (int)count, area.left + 2, area.width - 2,
+                  THEME_HELP_TEXT, hint, 0);
     }
     /* Scroll hints when rows are hidden above or below. */
     if (app->table_scroll > 0)

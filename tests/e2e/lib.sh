@@ -216,11 +216,47 @@ e2e_wait_exit()
     e2e_screen | sed -n 's/.*virtmig exited with status \([0-9]*\).*/\1/p' | tail -1
 }
 
-# Puts the guests back where the lab starts them.
+# Puts the guests back where the lab starts them. A migration that was still
+# finishing (a p2p one outlives the console) can make the first try fail, so
+# it tries again before giving up with the lab's own words.
 e2e_lab_reset()
 {
-    "$E2E_ROOT/tests/lab/lab.sh" reset >/dev/null 2>&1 ||
-        e2e_fail "tests/lab/lab.sh reset failed for instance $LAB_INSTANCE"
+    local output attempt
+    for attempt in 1 2 3; do
+        if output=$("$E2E_ROOT/tests/lab/lab.sh" reset 2>&1); then
+            return 0
+        fi
+        sleep 5
+    done
+    e2e_fail "tests/lab/lab.sh reset failed for instance $LAB_INSTANCE: $(echo "$output" | tail -3)"
+}
+
+# Waits until libvirt itself (virsh, not virtmig) reports DOMAIN in STATE on
+# lab host number N (1..3).
+e2e_virsh_wait_state()
+{
+    local host=$1 domain=$2 state=$3 timeout=${4:-15}
+    local uri deadline=$((SECONDS + timeout)) answer=""
+    uri=$("$E2E_ROOT/tests/lab/lab.sh" env | sed -n "s/^LAB_URI$host=//p")
+    [ -n "$uri" ] || e2e_fail "tests/lab/lab.sh env gives no LAB_URI$host"
+    while [ $SECONDS -lt $deadline ]; do
+        answer=$(virsh -c "$uri" domstate "$domain" 2>&1)
+        if echo "$answer" | grep -q "$state"; then
+            return 0
+        fi
+        sleep 0.5
+    done
+    e2e_fail "virsh on labhost$host says '$answer' for $domain, expected $state"
+}
+
+# Fails when libvirt still knows DOMAIN on lab host number N.
+e2e_virsh_absent()
+{
+    local host=$1 domain=$2 uri
+    uri=$("$E2E_ROOT/tests/lab/lab.sh" env | sed -n "s/^LAB_URI$host=//p")
+    if virsh -c "$uri" domstate "$domain" >/dev/null 2>&1; then
+        e2e_fail "$domain still exists on labhost$host"
+    fi
 }
 
 # Launches the migration form on the selected domain to the form's default

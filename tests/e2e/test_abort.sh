@@ -31,12 +31,8 @@ e2e_keys y
 e2e_wait_domain_on labhost1 hot "cancelled" 30
 e2e_wait_for "cancelled: hot stays on labhost1" 10 "the verdict says it stays on the source"
 e2e_wait_domain_on labhost1 hot "running" 10
-. <("$E2E_ROOT/tests/lab/lab.sh" env)
-virsh -c "$LAB_URI1" domstate hot 2>/dev/null | grep -q running ||
-    e2e_fail "virsh does not see hot running on labhost1"
-if virsh -c "$LAB_URI2" domstate hot >/dev/null 2>&1; then
-    e2e_fail "hot still exists on labhost2 after the abort"
-fi
+e2e_virsh_wait_state 1 hot running
+e2e_virsh_absent 2 hot
 e2e_keys q
 status=$(e2e_wait_exit 10)
 [ "$status" = "0" ] || e2e_fail "virtmig exited with status $status"

@@ -32,9 +32,7 @@ e2e_wait_for "Switch the migration of hot to post-copy" 5 "the post-copy confirm
 e2e_keys y
 e2e_wait_domain_on labhost2 hot "running" 90
 e2e_wait_for "completed: hot now runs on labhost2" 30 "the verdict says it completed"
-. <("$E2E_ROOT/tests/lab/lab.sh" env)
-virsh -c "$LAB_URI2" domstate hot 2>/dev/null | grep -q running ||
-    e2e_fail "virsh does not see hot running on labhost2"
+e2e_virsh_wait_state 2 hot running
 e2e_keys q
 status=$(e2e_wait_exit 10)
 [ "$status" = "0" ] || e2e_fail "virtmig exited with status $status"

@@ -53,9 +53,7 @@ migrate_steady()
     e2e_wait_for "completed: steady now runs on labhost2" 10 \
         "the verdict line says the migration completed"
     # libvirt agrees: steady runs on labhost2.
-    . <("$E2E_ROOT/tests/lab/lab.sh" env)
-    virsh -c "$LAB_URI2" domstate steady 2>/dev/null | grep -q running ||
-        e2e_fail "virsh does not see steady running on labhost2"
+    e2e_virsh_wait_state 2 steady running
     e2e_keys q
     status=$(e2e_wait_exit 10)
     [ "$status" = "0" ] || e2e_fail "virtmig exited with status $status"
