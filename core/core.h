@@ -125,6 +125,13 @@ typedef struct {
     size_t history_count;
     uint64_t current_max_downtime_ms;  /* as last set (0: libvirt default) */
     uint64_t current_bandwidth_mibs;   /* as last set (0: unlimited) */
+    /* The convergence assistant (core_request_assistant), "" when off. */
+    bool assistant_on;
+    char assistant_ladder[256];   /* "post-copy: downtime 1s after 2; postcopy after 2" */
+    char assistant_current[256];  /* "1 step taken, last: raise max downtime to 1.0 s" */
+    char assistant_next[256];     /* "next: switch to post-copy when remaining has not
+                                     fallen for 2 more iterations (...)" */
+    char assistant_reason[256];   /* why the last step was taken */
 } MigrationView;
 
 typedef enum { MESSAGE_INFO = 0, MESSAGE_WARNING, MESSAGE_ERROR } MessageLevel;
@@ -214,6 +221,26 @@ int core_request_set_bandwidth(Core *core, unsigned migration_id, uint64_t mibs,
                                bool postcopy, char **error);
 int core_request_set_compression_cache(Core *core, unsigned migration_id, uint64_t bytes,
                                        char **error);
+
+/* The convergence assistant (core/assistant.h): ladder_spec_or_name is a
+ * built-in ladder ("minimal-downtime", "post-copy", "suspend-if-needed") or
+ * ladder text ("downtime 500ms after 3; postcopy after 2"); it switches the
+ * assistant on, or replaces the ladder (starting again at its first step);
+ * NULL switches it off. On each new job sample the engine then takes the
+ * step that is due through the same path as the controls above and journals
+ * it with its reason. Returns 0, or -1 with *error (malloc'd): a parse error
+ * saying what to write, a post-copy step on a migration launched without
+ * post-copy, an ended migration. */
+int core_request_assistant(Core *core, unsigned migration_id, const char *ladder_spec_or_name,
+                           char **error);
+
+/* core_request_migrate with the assistant on from the start (ladder NULL: as
+ * core_request_migrate). The ladder is checked before anything is launched:
+ * a bad ladder is one more problem (OPT_FIELD_NONE) and nothing runs. */
+int core_request_migrate_assisted(Core *core, size_t source_host, const char *domain_uuid,
+                                  size_t dest_host, const MigrateOptions *options,
+                                  const char *ladder, OptionProblem *problems, size_t max,
+                                  size_t *problem_count);
 
 /* Domain controls (the domain on a given host). */
 int core_request_suspend(Core *core, size_t host, const char *domain_uuid, char **error);

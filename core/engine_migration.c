@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine_assistant.h"
 #include "libvirt_error.h"
 #include "migration_control.h"
 #include "migration_outcome.h"
@@ -59,8 +60,11 @@ static void on_sample(const JobStats *stats, void *opaque)
                                        (1024.0 * 1024.0),
                                    stats->sampled_at_ms);
     }
+    EngineAssistantStep assistant_step;
+    engine_assistant_sample_locked(migration, &assistant_step);
     engine_changed_locked(core);
     pthread_mutex_unlock(&core->lock);
+    engine_assistant_journal(core, &assistant_step);
 }
 
 static void on_phase(MigrationPhase phase, void *opaque)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <libvirt/libvirt.h>
 
+#include "assistant.h"
 #include "engine_state.h"
 
 struct _EngineMigration {
@@ -27,6 +28,10 @@ struct _EngineMigration {
     virDomainPtr run_domain;      /* the source domain the call runs on, while it runs */
     uint64_t postcopy_bandwidth_mibs; /* as launched or last set; a recovery uses it */
     pthread_cond_t cond;          /* resume_requested or Core.stopping changed */
+    /* The convergence assistant (engine_assistant.c); view.assistant_on says
+     * whether it runs. Core.lock. */
+    AssistantLadder assistant_ladder;
+    AssistantState assistant_state;
 };
 
 /* True while libvirt's job may run (STARTING, RUNNING, POSTCOPY). */
