@@ -24,6 +24,31 @@ e2e_wait_for "Peer-to-peer \(hot\)" 5 "the quit warning names the running p2p mi
 e2e_keys n
 e2e_wait_gone "Quit virtmig\?" 5
 
+# Tune it while it runs: bandwidth and max downtime through the number dialogs;
+# the job statistics show what libvirt now applies.
+e2e_keys b
+e2e_wait_for "Set bandwidth" 5 "the bandwidth dialog opens"
+e2e_keys C-u
+e2e_type "30"
+e2e_keys Enter
+e2e_wait_for "cap 30.0 MiB/s" 15 "the new bandwidth cap is shown"
+e2e_keys d
+e2e_wait_for "Set max downtime" 5 "the max downtime dialog opens"
+e2e_keys C-u
+e2e_type "2s"
+e2e_keys Enter
+e2e_wait_for "Max downtime: +2.0 s" 15 "the new max downtime is shown"
+# A bad number is refused inside the dialog, which stays open.
+e2e_keys b
+e2e_wait_for "Set bandwidth" 5 "the bandwidth dialog opens again"
+e2e_keys C-u
+e2e_type "fast"
+e2e_keys Enter
+sleep 0.5
+e2e_assert_screen "Set bandwidth" "the dialog closed on a bad number"
+e2e_keys Escape
+e2e_wait_gone "Set bandwidth" 5
+
 e2e_keys a
 e2e_wait_for "Abort the migration of hot from labhost1 to labhost2" 5 \
     "the abort confirmation explains what happens"
