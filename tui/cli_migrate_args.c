@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "assistant.h"
+
 typedef enum {
     ARG_SET_TRUE,            /* bool field = true */
     ARG_SET_FALSE,           /* bool field = false (--no-p2p and friends) */
@@ -22,6 +24,7 @@ typedef enum {
     ARG_TIMEOUT_SUSPEND,
     ARG_TIMEOUT_POSTCOPY,
     ARG_POSTCOPY_AFTER_PRECOPY,
+    ARG_ASSISTANT,
 } ArgKind;
 
 typedef struct {
@@ -70,6 +73,9 @@ static const MigrateArgSpec migrate_args[] = {
     FLAG("postcopy", postcopy, "allow switching to post-copy"),
     SPECIAL("postcopy-after-precopy", ARG_POSTCOPY_AFTER_PRECOPY, NULL,
             "switch to post-copy after the first pass (needs --postcopy)"),
+    SPECIAL("assistant", ARG_ASSISTANT, "LADDER",
+            "escalate a stalled migration: minimal-downtime, post-copy, suspend-if-needed, "
+            "or steps like \"downtime 1s after 2; postcopy after 2\""),
     NUM("postcopy-bandwidth", ARG_U64, postcopy_bandwidth_mibs, 1, MIGRATE_BANDWIDTH_MAX_MIBS,
         "MIB/S", "a bandwidth in MiB/s", "bandwidth cap during post-copy"),
     FLAG("auto-converge", auto_converge, "throttle the guest's vCPUs until it converges"),
@@ -162,6 +168,7 @@ void cli_migrate_args_clear(CliMigrateArgs *args)
     if (!args)
         return;
     migrate_options_clear(&args->options);
+    free(args->assistant);
     memset(args, 0, sizeof(*args));
 }
 
@@ -360,6 +367,22 @@ int cli_migrate_args_apply(CliMigrateArgs *args, const char *name, const char *v
     case ARG_POSTCOPY_AFTER_PRECOPY:
         args->postcopy_after_precopy = true;
         break;
+    case ARG_ASSISTANT: {
+        AssistantLadder ladder;
+        char why[256];
+        if (assistant_ladder_parse(value, &ladder, why, sizeof(why)) < 0) {
+            set_error(error, error_size, "--assistant: %s", why);
+            return -1;
+        }
+        char *copy = strdup(value);
+        if (!copy) {
+            set_error(error, error_size, "--assistant: out of memory");
+            return -1;
+        }
+        free(args->assistant);
+        args->assistant = copy;
+        break;
+    }
     }
     args->seen[index] = true;
     return 0;
@@ -402,6 +425,15 @@ int cli_migrate_args_finish(CliMigrateArgs *args, char *error, size_t error_size
         set_error(error, error_size,
                   "--postcopy-after-precopy needs --postcopy: add --postcopy to allow it");
         return -1;
+    }
+    if (args->assistant) {
+        AssistantLadder ladder;
+        char why[256];
+        if (assistant_ladder_parse(args->assistant, &ladder, why, sizeof(why)) < 0 ||
+            assistant_ladder_check(&ladder, options->postcopy, why, sizeof(why)) < 0) {
+            set_error(error, error_size, "--assistant: %s (add --postcopy to allow it)", why);
+            return -1;
+        }
     }
     return 0;
 }

@@ -24,6 +24,10 @@ typedef struct {
      * calls virDomainMigrateStartPostCopy once the first pass is done), so it
      * lives here rather than in MigrateOptions: cmd_migrate.c acts on it. */
     bool postcopy_after_precopy;
+    /* --assistant LADDER: the convergence assistant's ladder (a built-in name
+     * or ladder text, see core/assistant.h); the engine runs it, libvirt
+     * knows nothing of it, hence not in MigrateOptions. Owned; NULL: off. */
+    char *assistant;
     /* Which options appeared, so a repeated one is reported and so the
      * implications in cli_migrate_args_finish() respect explicit choices. */
     bool seen[CLI_MIGRATE_OPTION_SLOTS];

@@ -215,7 +215,9 @@ static void print_messages(const CoreSnapshot *snapshot, uint64_t *printed_seq,
         if (flush == MESSAGES_HOLD_RECENT && now - message->at < MESSAGE_HOLD_S)
             break;   /* keep the order: later ones wait too */
         *printed_seq = message->seq;
-        if (message->level == MESSAGE_INFO || flush == MESSAGES_FINISHED)
+        /* The assistant's steps are what --assistant asked to see. */
+        bool assistant = strncmp(message->text, "assistant: ", 11) == 0;
+        if ((message->level == MESSAGE_INFO && !assistant) || flush == MESSAGES_FINISHED)
             continue;
         fprintf(err, "virtmig: %s\n", message->text);
     }
@@ -395,8 +397,9 @@ int cmd_migrate(Core *core, const CliArgs *args, size_t source, size_t dest,
                                   snapshot.hosts[source].uri, snapshot.hosts[dest].uri) < 0)
         goto cleanup;
 
-    int id = core_request_migrate(core, source, domain->uuid, dest, &args->migrate.options,
-                                  problems, MAX_PROBLEMS, &problem_count);
+    int id = core_request_migrate_assisted(core, source, domain->uuid, dest,
+                                           &args->migrate.options, args->migrate.assistant,
+                                           problems, MAX_PROBLEMS, &problem_count);
     if (id <= 0) {
         if (problem_count > 0) {
             print_problems(streams->err, problems,
