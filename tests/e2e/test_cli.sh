@@ -204,6 +204,16 @@ if [ -n "$local_disk_home" ]; then
     expect_in refused-by-libvirt err "Unsafe migration"
 fi
 
+# ---- an unreachable destination: exit 1 with libvirt's message ---------------
+# The destination is a lab host's address on a port nobody listens on.
+source_uri=$(awk -v h="$idle_home" '$1 == h { print $2 }' "$lab_hosts")
+closed_uri=$(awk -v h="$idle_away" '$1 == h { print $2 }' "$lab_hosts" | sed 's|^\([a-z+]*://[^/]*\)/|\1:1/|')
+printf 'home %s\nclosed %s\n' "$source_uri" "$closed_uri" >"$work/closed.conf"
+run unreachable-destination 1 "$VIRTMIG" --hosts "$work/closed.conf" migrate idle \
+    --from home --to closed --wait 20
+expect_in unreachable-destination err "the destination host closed ($closed_uri) is lost"
+expect_in unreachable-destination err "Connection refused"
+
 # ---- Ctrl-C aborts -------------------------------------------------------------
 # hot at 10 MiB/s needs about a minute: interrupt it once it runs, as an
 # operator's Ctrl-C would, and it must be cancelled and stay where it was.
