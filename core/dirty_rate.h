@@ -38,7 +38,10 @@ typedef struct {
 int dirty_rate_start(virDomainPtr domain, const char *host_name, int seconds,
                      bool prefer_dirty_ring, DirtyRateMode *mode_used, char **error);
 
-/* Reads the latest measurement. Returns 0, or -1 with *error. */
+/* Reads the latest measurement. Right after dirty_rate_start() QEMU may still
+ * report the previous measurement as MEASURED: a reading is the new one once
+ * its start_time differs from the one read before starting. Returns 0, or -1
+ * with *error. */
 int dirty_rate_read(virDomainPtr domain, const char *host_name, DirtyRateReading *out,
                     char **error);
 

@@ -10,6 +10,8 @@
 /* How long pre-copy is given to show it does not converge. */
 #define STALL_SECONDS 15.0
 #define RETURN_TIMEOUT_S 3
+/* hot writes ~100 MiB/s; half of it is enough to know it has started. */
+#define HOT_MIN_RATE_MIBS 50
 
 typedef struct {
     virDomainPtr domain;
@@ -85,6 +87,7 @@ static void test_precopy_stalls_postcopy_completes(void **state)
     (void)state;
     int home = mig_where(HOT, false);
     assert_true(home >= 0);
+    mig_wait_writing((size_t)home, HOT, HOT_MIN_RATE_MIBS);
     size_t dest = mig_other_host((size_t)home);
     MigrateOptions options;
     mig_options(&options);
@@ -163,6 +166,7 @@ static void test_suspend_completes_stalled_migration(void **state)
     (void)state;
     int home = mig_where(HOT, false);
     assert_true(home >= 0);
+    mig_wait_writing((size_t)home, HOT, HOT_MIN_RATE_MIBS);
     size_t dest = mig_other_host((size_t)home);
     MigrateOptions options;
     mig_options(&options);
@@ -246,6 +250,7 @@ static void test_failed_postcopy_is_resumed(void **state)
     (void)state;
     int home = mig_where(HOT, false);
     assert_true(home >= 0);
+    mig_wait_writing((size_t)home, HOT, HOT_MIN_RATE_MIBS);
     size_t dest = mig_other_host((size_t)home);
     MigrateOptions options;
     mig_options(&options);

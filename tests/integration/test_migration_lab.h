@@ -20,6 +20,7 @@
 #include <libvirt/virterror.h>
 
 #include "engine_event_loop.h"
+#include "support/lab.h"
 #include "hosts_conf.h"
 #include "job_stats_collect.h"
 #include "libvirt_error.h"
@@ -150,6 +151,21 @@ static inline void mig_domain_state(size_t host, const char *name, int *state, i
 static inline size_t mig_other_host(size_t host)
 {
     return host == 0 ? 1 : 0;
+}
+
+/* A freshly started lab guest needs seconds before its kernel writes memory;
+ * a test about dirty pages waits until the guest is seen writing. */
+static inline void mig_wait_writing(size_t host, const char *name, long long min_mib_s)
+{
+    virDomainPtr domain = mig_domain(host, name);
+    char *error = NULL;
+    long long rate = lab_wait_dirty_rate(domain, min_mib_s, 30000, &error);
+    if (rate < 0)
+        fail_msg("%s", error ? error : "dirty rate");
+    if (rate < min_mib_s)
+        fail_msg("%s on %s writes %lld MiB/s, expected at least %lld within 30 s", name,
+                 mig_host_name(host), rate, min_mib_s);
+    virDomainFree(domain);
 }
 
 /* Everything a test wants to look at after one migration. */

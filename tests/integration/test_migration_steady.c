@@ -54,6 +54,7 @@ static void test_job_stats_during_and_after(void **state)
     (void)state;
     int home = mig_where(STEADY, false);
     assert_true(home >= 0);
+    mig_wait_writing((size_t)home, STEADY, 2);
     size_t dest = mig_other_host((size_t)home);
     MigrateOptions options;
     mig_options(&options);
@@ -328,6 +329,10 @@ static int64_t measure_dirty_rate(size_t host, const char *name)
 {
     virDomainPtr domain = mig_domain(host, name);
     char *error = NULL;
+    /* A reading belongs to our measurement once its start time changed. */
+    DirtyRateReading before;
+    if (dirty_rate_read(domain, mig_host_name(host), &before, &error) < 0)
+        fail_msg("%s", error);
     DirtyRateMode mode = DIRTY_RATE_DIRTY_BITMAP;
     /* The lab's guests have no dirty ring: this exercises the fallback. */
     if (dirty_rate_start(domain, mig_host_name(host), 1, true, &mode, &error) < 0)
@@ -339,7 +344,9 @@ static int64_t measure_dirty_rate(size_t host, const char *name)
         usleep(250 * 1000);
         if (dirty_rate_read(domain, mig_host_name(host), &reading, &error) < 0)
             fail_msg("%s", error);
-    } while (reading.status != DIRTY_RATE_MEASURED && mig_now_s() < deadline);
+    } while ((reading.status != DIRTY_RATE_MEASURED || reading.start_time == before.start_time) &&
+             mig_now_s() < deadline);
+    assert_int_not_equal(reading.start_time, before.start_time);
     assert_int_equal(reading.status, DIRTY_RATE_MEASURED);
     assert_true(reading.has_rate);
     assert_int_equal(reading.calc_period, 1);
