@@ -434,7 +434,8 @@ int core_request_preflight(Core *core, size_t source_host, const char *domain_uu
     if (source_host >= core->host_count || dest_host >= core->host_count) {
         rc = refuse_locked(core, error,
                            "No host number %zu: choose a source and a destination among the %zu "
-                           "hosts.", (source_host >= core->host_count ? source_host : dest_host) + 1,
+                           "hosts.",
+                           (source_host >= core->host_count ? source_host : dest_host) + 1,
                            core->host_count);
         goto done;
     }
@@ -446,9 +447,9 @@ int core_request_preflight(Core *core, size_t source_host, const char *domain_uu
     }
     const DomainView *domain = find_domain_locked(core, source_host, domain_uuid);
     if (!domain) {
-        rc = refuse_locked(core, error,
-                           "No domain \"%s\" on %s: pick one from the list (it may have just moved).",
-                           domain_uuid, core->hosts[source_host].view.name);
+        rc = refuse_locked(
+            core, error, "No domain \"%s\" on %s: pick one from the list (it may have just moved).",
+            domain_uuid, core->hosts[source_host].view.name);
         goto done;
     }
     snprintf(job->uuid, sizeof(job->uuid), "%s", domain->uuid);

@@ -277,7 +277,8 @@ static void gather_disk(const DomainDisk *disk, PreflightDiskFacts *out, virConn
         return;
     if (strcmp(type, "volume") == 0) {
         /* <source pool=P volume=V>: the same pool and volume on the destination. */
-        virStoragePoolPtr pool = disk->source_pool ? virStoragePoolLookupByName(dest, disk->source_pool)
+        virStoragePoolPtr pool = disk->source_pool ? virStoragePoolLookupByName(dest,
+                                                                                disk->source_pool)
                                                    : NULL;
         virStorageVolPtr volume = pool && disk->source_name
                                       ? virStorageVolLookupByName(pool, disk->source_name) : NULL;
@@ -520,7 +521,8 @@ int preflight_gather(virConnectPtr source, virConnectPtr dest, const char *uuid,
 {
     *out = NULL;
     if (!source || !dest || !uuid || !input)
-        return error_set(error, "pre-flight checks: no connection or domain given (a program error)");
+        return error_set(error,
+                         "pre-flight checks: no connection or domain given (a program error)");
     PreflightGathered *g = calloc(1, sizeof(*g));
     if (!g)
         return error_set(error, "out of memory for the pre-flight checks");

@@ -1,92 +1,12 @@
 /* Pre-flight decisions on gathered facts: see preflight_rules.h. */
 #include "preflight_rules.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "convergence.h"
-
-/* ---- small helpers --------------------------------------------------- */
-
-static void set_check(PreflightCheck *out, PreflightCheckId id, PreflightStatus status,
-                      const char *fix, const char *why_format, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void set_check(PreflightCheck *out, PreflightCheckId id, PreflightStatus status,
-                      const char *fix, const char *why_format, ...)
-{
-    va_list args;
-    out->id = id;
-    out->status = status;
-    va_start(args, why_format);
-    vsnprintf(out->why, sizeof(out->why), why_format, args);
-    va_end(args);
-    snprintf(out->fix, sizeof(out->fix), "%s", fix ? fix : "");
-}
-
-/* snprintf for messages that may be cut (kept out of -Wformat-truncation's
- * sight on purpose: a long path shortening a hint is fine). */
-static void set_text(char *buffer, size_t size, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_text(char *buffer, size_t size, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    vsnprintf(buffer, size, format, args);
-    va_end(args);
-}
-
-static const char *text_or(const char *text, const char *fallback)
-{
-    return text && *text ? text : fallback;
-}
-
-static void version_text(char *buffer, size_t size, unsigned long version)
-{
-    if (version == 0)
-        snprintf(buffer, size, "unknown");
-    else
-        snprintf(buffer, size, "%lu.%lu.%lu", version / 1000000, version / 1000 % 1000,
-                 version % 1000);
-}
-
-static bool is_offline(const MigrateOptions *options)
-{
-    return options && options->offline;
-}
-
-static bool copies_storage(const MigrateOptions *options)
-{
-    return options && (options->copy_storage_all || options->copy_storage_inc);
-}
-
-/* Appends "; text" (or text) to a why line, cutting rather than overflowing. */
-static void append_note(char *buffer, size_t size, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void append_note(char *buffer, size_t size, const char *format, ...)
-{
-    size_t used = strlen(buffer);
-    if (used + 3 >= size)
-        return;
-    if (used > 0) {
-        buffer[used++] = ';';
-        buffer[used++] = ' ';
-        buffer[used] = '\0';
-    }
-    va_list args;
-    va_start(args, format);
-    vsnprintf(buffer + used, size - used, format, args);
-    va_end(args);
-}
-
-static PreflightStatus worse(PreflightStatus a, PreflightStatus b)
-{
-    return a > b ? a : b;
-}
+#include "preflight_rules_util.h"
 
 const char *preflight_status_name(PreflightStatus status)
 {
@@ -133,27 +53,31 @@ void preflight_check_format(const PreflightCheck *check, char *buffer, size_t si
 
 void preflight_rule_destination(const PreflightFacts *facts, PreflightCheck *out)
 {
-    const char *dest = text_or(facts->dest_name, "the destination");
-    const char *source = text_or(facts->source_name, "the source");
+    const char *dest = preflight_text_or(facts->dest_name, "the destination");
+    const char *source = preflight_text_or(facts->source_name, "the source");
     if (!facts->dest_connected) {
-        set_check(out, PREFLIGHT_CHECK_DESTINATION, PREFLIGHT_FAIL,
-                  "wait until it reconnects (see the header), or choose another destination",
-                  "%s is not connected (%s)", dest, text_or(facts->dest_state_text, "no reason known"));
+        preflight_set_check(
+            out, PREFLIGHT_CHECK_DESTINATION, PREFLIGHT_FAIL,
+            "wait until it reconnects (see the header), or choose another destination",
+            "%s is not connected (%s)", dest,
+            preflight_text_or(facts->dest_state_text, "no reason known"));
         return;
     }
     if (facts->source_hv_type && facts->dest_hv_type &&
         strcasecmp(facts->source_hv_type, facts->dest_hv_type) != 0) {
-        set_check(out, PREFLIGHT_CHECK_DESTINATION, PREFLIGHT_FAIL,
-                  "choose a destination that runs the same hypervisor",
-                  "%s runs %s but %s runs %s: a guest migrates only between the same hypervisor",
-                  source, facts->source_hv_type, dest, facts->dest_hv_type);
+        preflight_set_check(
+            out, PREFLIGHT_CHECK_DESTINATION, PREFLIGHT_FAIL,
+            "choose a destination that runs the same hypervisor",
+            "%s runs %s but %s runs %s: a guest migrates only between the same hypervisor", source,
+            facts->source_hv_type, dest, facts->dest_hv_type);
         return;
     }
     char version[32];
-    version_text(version, sizeof(version), facts->dest_hv_version);
-    set_check(out, PREFLIGHT_CHECK_DESTINATION, PREFLIGHT_PASS, NULL,
-              "%s is connected and runs %s %s, like %s", dest,
-              text_or(facts->dest_hv_type, "the same hypervisor"), version, source);
+    preflight_version_text(version, sizeof(version), facts->dest_hv_version);
+    preflight_set_check(out, PREFLIGHT_CHECK_DESTINATION, PREFLIGHT_PASS, NULL,
+                        "%s is connected and runs %s %s, like %s", dest,
+                        preflight_text_or(facts->dest_hv_type, "the same hypervisor"), version,
+                        source);
 }
 
 void preflight_rule_versions(const PreflightFacts *facts, const MigrateOptions *options,
@@ -162,44 +86,47 @@ void preflight_rule_versions(const PreflightFacts *facts, const MigrateOptions *
     OptionField field = OPT_FIELD_NONE;
     unsigned long needed = options ? migrate_options_min_libvirt(options, &field) : 0;
     char need[32], source[32], dest[32];
-    version_text(need, sizeof(need), needed);
-    version_text(source, sizeof(source), facts->source_libvirt_version);
-    version_text(dest, sizeof(dest), facts->dest_libvirt_version);
+    preflight_version_text(need, sizeof(need), needed);
+    preflight_version_text(source, sizeof(source), facts->source_libvirt_version);
+    preflight_version_text(dest, sizeof(dest), facts->dest_libvirt_version);
     const char *option = migrate_option_field_name(field);
 
     const char *too_old = NULL;
     unsigned long old_version = 0;
     if (needed && facts->source_libvirt_version && facts->source_libvirt_version < needed) {
-        too_old = text_or(facts->source_name, "the source");
+        too_old = preflight_text_or(facts->source_name, "the source");
         old_version = facts->source_libvirt_version;
     } else if (needed && facts->dest_libvirt_version && facts->dest_libvirt_version < needed) {
-        too_old = text_or(facts->dest_name, "the destination");
+        too_old = preflight_text_or(facts->dest_name, "the destination");
         old_version = facts->dest_libvirt_version;
     }
     if (too_old) {
         char old[32], fix[192];
-        version_text(old, sizeof(old), old_version);
-        set_text(fix, sizeof(fix), "turn %s off, or upgrade libvirt on %s to %s or later",
-                 text_or(option, "that option"), too_old, need);
-        set_check(out, PREFLIGHT_CHECK_VERSIONS, PREFLIGHT_FAIL, fix,
-                  "%s needs libvirt %s but %s has %s", text_or(option, "an option"), need,
-                  too_old, old);
+        preflight_version_text(old, sizeof(old), old_version);
+        preflight_set_text(fix, sizeof(fix), "turn %s off, or upgrade libvirt on %s to %s or later",
+                           preflight_text_or(option, "that option"), too_old, need);
+        preflight_set_check(out, PREFLIGHT_CHECK_VERSIONS, PREFLIGHT_FAIL, fix,
+                            "%s needs libvirt %s but %s has %s",
+                            preflight_text_or(option, "an option"), need, too_old, old);
         return;
     }
     if (!facts->source_libvirt_version || !facts->dest_libvirt_version) {
-        set_check(out, PREFLIGHT_CHECK_VERSIONS, PREFLIGHT_WARN,
-                  "wait until both hosts are connected and run the checks again",
-                  "libvirt version unknown (source %s, destination %s): options not checked "
-                  "against it", source, dest);
+        preflight_set_check(
+            out, PREFLIGHT_CHECK_VERSIONS, PREFLIGHT_WARN,
+            "wait until both hosts are connected and run the checks again",
+            "libvirt version unknown (source %s, destination %s): options not checked against it",
+            source, dest);
         return;
     }
     if (needed)
-        set_check(out, PREFLIGHT_CHECK_VERSIONS, PREFLIGHT_PASS, NULL,
-                  "libvirt %s (source) and %s (destination) accept every option (newest: %s, "
-                  "libvirt %s)", source, dest, text_or(option, "?"), need);
+        preflight_set_check(
+            out, PREFLIGHT_CHECK_VERSIONS, PREFLIGHT_PASS, NULL,
+            "libvirt %s (source) and %s (destination) accept every option (newest: %s, libvirt %s)",
+            source, dest, preflight_text_or(option, "?"), need);
     else
-        set_check(out, PREFLIGHT_CHECK_VERSIONS, PREFLIGHT_PASS, NULL,
-                  "libvirt %s (source) and %s (destination) accept every option", source, dest);
+        preflight_set_check(out, PREFLIGHT_CHECK_VERSIONS, PREFLIGHT_PASS, NULL,
+                            "libvirt %s (source) and %s (destination) accept every option", source,
+                            dest);
 }
 
 /* ---- CPU and memory -------------------------------------------------- */
@@ -207,72 +134,77 @@ void preflight_rule_versions(const PreflightFacts *facts, const MigrateOptions *
 void preflight_rule_cpu(const PreflightFacts *facts, PreflightCheck *out)
 {
     const DomainXmlInfo *domain = facts->domain;
-    const char *dest = text_or(facts->dest_name, "the destination");
-    const char *model = domain ? text_or(domain->cpu_model, text_or(domain->cpu_mode, "?")) : "?";
+    const char *dest = preflight_text_or(facts->dest_name, "the destination");
+    const char *model = domain ? preflight_text_or(domain->cpu_model,
+                                                   preflight_text_or(domain->cpu_mode, "?")) : "?";
     if (!domain || !domain->cpu_xml) {
-        set_check(out, PREFLIGHT_CHECK_CPU, PREFLIGHT_PASS, NULL,
-                  "no <cpu> element: the guest gets the hypervisor's default model (qemu64 on "
-                  "x86), which %s provides; nothing else to compare", dest);
+        preflight_set_check(out, PREFLIGHT_CHECK_CPU, PREFLIGHT_PASS, NULL,
+                            "no <cpu> element: the guest gets the hypervisor's default model "
+                            "(qemu64 on x86), which %s provides; nothing else to compare",
+                            dest);
         return;
     }
     switch (facts->cpu_result) {
     case PREFLIGHT_CPU_INCOMPATIBLE:
-        set_check(out, PREFLIGHT_CHECK_CPU, PREFLIGHT_FAIL,
-                  "pick a CPU model both hosts run (virsh hypervisor-cpu-baseline), or another "
-                  "destination",
-                  "guest CPU %s is incompatible with %s (host CPU %s)%s%s", model, dest,
-                  text_or(facts->dest_cpu_model, "unknown"), facts->cpu_error ? ": " : "",
-                  facts->cpu_error ? facts->cpu_error : "");
+        preflight_set_check(out, PREFLIGHT_CHECK_CPU, PREFLIGHT_FAIL,
+                            "pick a CPU model both hosts run (virsh hypervisor-cpu-baseline), or "
+                            "another destination",
+                            "guest CPU %s is incompatible with %s (host CPU %s)%s%s", model, dest,
+                            preflight_text_or(facts->dest_cpu_model, "unknown"),
+                            facts->cpu_error ? ": " : "", facts->cpu_error ? facts->cpu_error : "");
         return;
     case PREFLIGHT_CPU_IDENTICAL:
     case PREFLIGHT_CPU_SUPERSET:
-        set_check(out, PREFLIGHT_CHECK_CPU, PREFLIGHT_PASS, NULL,
-                  "guest CPU %s (%s) runs on %s: the hypervisor CPU there is %s", model,
-                  text_or(domain->cpu_mode, "custom"), dest,
-                  facts->cpu_result == PREFLIGHT_CPU_IDENTICAL ? "identical" : "a superset");
+        preflight_set_check(out, PREFLIGHT_CHECK_CPU, PREFLIGHT_PASS, NULL,
+                            "guest CPU %s (%s) runs on %s: the hypervisor CPU there is %s", model,
+                            preflight_text_or(domain->cpu_mode, "custom"), dest,
+                            facts->cpu_result == PREFLIGHT_CPU_IDENTICAL ? "identical"
+                                                                         : "a superset");
         return;
     case PREFLIGHT_CPU_NOT_COMPARED:
         break;
     }
-    set_check(out, PREFLIGHT_CHECK_CPU, PREFLIGHT_WARN,
-              "check the CPU by hand (virsh hypervisor-cpu-compare on the destination)",
-              "guest CPU %s could not be compared on %s: %s", model, dest,
-              text_or(facts->cpu_error, "no answer"));
+    preflight_set_check(out, PREFLIGHT_CHECK_CPU, PREFLIGHT_WARN,
+                        "check the CPU by hand (virsh hypervisor-cpu-compare on the destination)",
+                        "guest CPU %s could not be compared on %s: %s", model, dest,
+                        preflight_text_or(facts->cpu_error, "no answer"));
 }
 
 void preflight_rule_memory(const PreflightFacts *facts, const MigrateOptions *options,
                            PreflightCheck *out)
 {
-    const char *dest = text_or(facts->dest_name, "the destination");
+    const char *dest = preflight_text_or(facts->dest_name, "the destination");
     uint64_t need_kib = facts->domain ? facts->domain->memory_kib : 0;
     double need_mib = (double)need_kib / 1024.0;
     if (!facts->dest_free_memory_known || !facts->domain) {
-        set_check(out, PREFLIGHT_CHECK_MEMORY, PREFLIGHT_WARN,
-                  "run the checks again once the destination answers",
-                  "free memory on %s unknown: the guest's %.0f MiB not checked", dest, need_mib);
+        preflight_set_check(out, PREFLIGHT_CHECK_MEMORY, PREFLIGHT_WARN,
+                            "run the checks again once the destination answers",
+                            "free memory on %s unknown: the guest's %.0f MiB not checked", dest,
+                            need_mib);
         return;
     }
     double free_mib = (double)facts->dest_free_memory_bytes / (1024.0 * 1024.0);
     uint64_t need_bytes = need_kib * 1024u;
-    bool offline = is_offline(options);
+    bool offline = preflight_is_offline(options);
     if (facts->dest_free_memory_bytes < need_bytes) {
-        set_check(out, PREFLIGHT_CHECK_MEMORY, offline ? PREFLIGHT_WARN : PREFLIGHT_FAIL,
-                  "free memory on the destination, shrink the guest, or choose another host",
-                  "%s has %.0f MiB free, the guest needs %.0f MiB%s", dest, free_mib, need_mib,
-                  offline ? " (offline: only when it starts there)" : "");
+        preflight_set_check(
+            out, PREFLIGHT_CHECK_MEMORY, offline ? PREFLIGHT_WARN : PREFLIGHT_FAIL,
+            "free memory on the destination, shrink the guest, or choose another host",
+            "%s has %.0f MiB free, the guest needs %.0f MiB%s", dest, free_mib, need_mib,
+            offline ? " (offline: only when it starts there)" : "");
         return;
     }
     /* Within 10%: the page cache, other guests' growth or the migration's own
      * buffers can take the rest while it runs. */
     if ((double)facts->dest_free_memory_bytes < (double)need_bytes * 1.1) {
-        set_check(out, PREFLIGHT_CHECK_MEMORY, PREFLIGHT_WARN,
-                  "free some memory on the destination first to keep a margin",
-                  "%s has %.0f MiB free, within 10%% of the guest's %.0f MiB", dest, free_mib,
-                  need_mib);
+        preflight_set_check(out, PREFLIGHT_CHECK_MEMORY, PREFLIGHT_WARN,
+                            "free some memory on the destination first to keep a margin",
+                            "%s has %.0f MiB free, within 10%% of the guest's %.0f MiB", dest,
+                            free_mib, need_mib);
         return;
     }
-    set_check(out, PREFLIGHT_CHECK_MEMORY, PREFLIGHT_PASS, NULL,
-              "%s has %.0f MiB free for the guest's %.0f MiB", dest, free_mib, need_mib);
+    preflight_set_check(out, PREFLIGHT_CHECK_MEMORY, PREFLIGHT_PASS, NULL,
+                        "%s has %.0f MiB free for the guest's %.0f MiB", dest, free_mib, need_mib);
 }
 
 /* ---- name and UUID --------------------------------------------------- */
@@ -280,296 +212,46 @@ void preflight_rule_memory(const PreflightFacts *facts, const MigrateOptions *op
 void preflight_rule_name(const PreflightFacts *facts, const MigrateOptions *options,
                          PreflightCheck *out)
 {
-    const char *dest = text_or(facts->dest_name, "the destination");
+    const char *dest = preflight_text_or(facts->dest_name, "the destination");
     const DomainXmlInfo *domain = facts->domain;
     const char *name = options && options->dname && *options->dname
-                           ? options->dname : (domain ? text_or(domain->name, "?") : "?");
-    const char *uuid = domain ? text_or(domain->uuid, "?") : "?";
+                           ? options->dname : (domain ? preflight_text_or(domain->name, "?") : "?");
+    const char *uuid = domain ? preflight_text_or(domain->uuid, "?") : "?";
     const PreflightDestDomain *same = &facts->dest_by_uuid;
     const PreflightDestDomain *named = &facts->dest_by_name;
 
     if (same->exists && same->active) {
-        set_check(out, PREFLIGHT_CHECK_NAME, PREFLIGHT_FAIL,
-                  "it already runs there: destroy that copy first, or choose another destination",
-                  "%s already runs on %s (as %s, same UUID %s)", name, dest,
-                  text_or(same->name, "?"), uuid);
+        preflight_set_check(
+            out, PREFLIGHT_CHECK_NAME, PREFLIGHT_FAIL,
+            "it already runs there: destroy that copy first, or choose another destination",
+            "%s already runs on %s (as %s, same UUID %s)", name, dest,
+            preflight_text_or(same->name, "?"), uuid);
         return;
     }
     if (named->exists && strcmp(named->uuid, uuid) != 0) {
-        set_check(out, PREFLIGHT_CHECK_NAME, PREFLIGHT_FAIL,
-                  "rename it on the way (new name / dname), or undefine that domain there",
-                  "%s already has a domain named %s with another UUID (%s)", dest, name,
-                  named->uuid);
+        preflight_set_check(
+            out, PREFLIGHT_CHECK_NAME, PREFLIGHT_FAIL,
+            "rename it on the way (new name / dname), or undefine that domain there",
+            "%s already has a domain named %s with another UUID (%s)", dest, name, named->uuid);
         return;
     }
     if (same->exists) {
-        if (is_offline(options))
-            set_check(out, PREFLIGHT_CHECK_NAME, PREFLIGHT_WARN,
-                      "nothing, if that copy is stale; else undefine it there first",
-                      "%s has a shut-off copy of %s (same UUID): the offline migration "
-                      "replaces its definition", dest, name);
+        if (preflight_is_offline(options))
+            preflight_set_check(out, PREFLIGHT_CHECK_NAME, PREFLIGHT_WARN,
+                                "nothing, if that copy is stale; else undefine it there first",
+                                "%s has a shut-off copy of %s (same UUID): the offline migration "
+                                "replaces its definition",
+                                dest, name);
         else
-            set_check(out, PREFLIGHT_CHECK_NAME, PREFLIGHT_WARN,
-                      "nothing, if that copy is stale; else undefine it there first",
-                      "%s has a shut-off copy of %s (same UUID): the live migration replaces "
-                      "it with the running guest", dest, name);
+            preflight_set_check(out, PREFLIGHT_CHECK_NAME, PREFLIGHT_WARN,
+                                "nothing, if that copy is stale; else undefine it there first",
+                                "%s has a shut-off copy of %s (same UUID): the live migration "
+                                "replaces it with the running guest",
+                                dest, name);
         return;
     }
-    set_check(out, PREFLIGHT_CHECK_NAME, PREFLIGHT_PASS, NULL,
-              "no domain named %s or with UUID %s on %s", name, uuid, dest);
-}
-
-/* ---- storage ---------------------------------------------------------- */
-
-bool preflight_pool_type_is_shared(const char *type)
-{
-    static const char *const shared[] = {
-        "netfs", "gluster", "rbd", "sheepdog", "iscsi", "iscsi-direct", "mpath", "vstorage",
-    };
-    if (!type)
-        return false;
-    for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
-        if (strcmp(type, shared[i]) == 0)
-            return true;
-    }
-    return false;
-}
-
-static const char *disk_path(const DomainDisk *disk)
-{
-    if (disk->source_file)
-        return disk->source_file;
-    if (disk->source_dev)
-        return disk->source_dev;
-    return disk->source_name;
-}
-
-static bool disk_is_empty(const DomainDisk *disk)
-{
-    if (disk->source_type && strcmp(disk->source_type, "network") == 0)
-        return !disk->source_name && !disk->source_protocol;
-    return !disk_path(disk);
-}
-
-static bool disk_is_network(const DomainDisk *disk)
-{
-    return disk->source_type && strcmp(disk->source_type, "network") == 0;
-}
-
-static bool disk_is_copied(const DomainDisk *disk, const MigrateOptions *options)
-{
-    return copies_storage(options) &&
-           domain_xml_disk_is_copied(disk, options->migrate_disks, options->migrate_disks_count);
-}
-
-/* The directory part of a path ("/var/lib/x.qcow2" -> "/var/lib"), for messages. */
-static void directory_of(const char *path, char *buffer, size_t size)
-{
-    const char *slash = path ? strrchr(path, '/') : NULL;
-    if (!slash) {
-        snprintf(buffer, size, "%s", path ? path : "?");
-        return;
-    }
-    int length = slash == path ? 1 : (int)(slash - path);
-    snprintf(buffer, size, "%.*s", length, path);
-}
-
-typedef struct {
-    PreflightStatus status;
-    char why[256];
-    char fix[192];
-    bool copy_needed;
-} StorageVerdict;
-
-static void storage_disk(const DomainDisk *disk, const PreflightDiskFacts *facts,
-                         const MigrateOptions *options, const char *dest,
-                         StorageVerdict *verdict)
-{
-    const char *target = text_or(disk->target_dev, "?");
-    const char *path = disk_path(disk);
-    char directory[160];
-    directory_of(path, directory, sizeof(directory));
-
-    if (disk_is_empty(disk)) {
-        append_note(verdict->why, sizeof(verdict->why), "%s: no medium", target);
-        return;
-    }
-    if (disk_is_copied(disk, options)) {
-        if (disk->readonly) {
-            verdict->status = PREFLIGHT_FAIL;
-            append_note(verdict->why, sizeof(verdict->why),
-                        "%s is read-only: libvirt refuses to copy read-only disks", target);
-            if (!verdict->fix[0])
-                set_text(verdict->fix, sizeof(verdict->fix),
-                         "list only the writable disks in --migrate-disks");
-            return;
-        }
-        if (disk_is_network(disk)) {
-            verdict->status = worse(verdict->status, PREFLIGHT_WARN);
-            append_note(verdict->why, sizeof(verdict->why),
-                        "%s is a network disk (shared) but would be copied onto itself", target);
-            if (!verdict->fix[0])
-                set_text(verdict->fix, sizeof(verdict->fix),
-                         "name only the private disks in --migrate-disks");
-            return;
-        }
-        if (facts && facts->checked && facts->dest_volume_exists) {
-            append_note(verdict->why, sizeof(verdict->why),
-                        "%s copied onto the existing %s on %s", target, path, dest);
-            return;
-        }
-        if (facts && facts->checked && facts->dest_pool_for_dir[0]) {
-            append_note(verdict->why, sizeof(verdict->why), "%s copied, created in pool %s on %s",
-                        target, facts->dest_pool_for_dir, dest);
-            return;
-        }
-        if (facts && !facts->checked) {
-            verdict->status = worse(verdict->status, PREFLIGHT_WARN);
-            append_note(verdict->why, sizeof(verdict->why), "%s: %s", target,
-                        text_or(facts->lookup_error, "not checked"));
-            return;
-        }
-        verdict->status = PREFLIGHT_FAIL;
-        append_note(verdict->why, sizeof(verdict->why),
-                    "%s: copying needs an active pool on %s whose target path is %s", target,
-                    dest, directory);
-        if (!verdict->fix[0])
-            set_text(verdict->fix, sizeof(verdict->fix),
-                     "define and start a dir pool with target %s on %s", directory,
-                     dest);
-        return;
-    }
-    if (disk_is_network(disk)) {
-        append_note(verdict->why, sizeof(verdict->why), "%s: network disk (%s), shared", target,
-                    text_or(disk->source_protocol, "?"));
-        return;
-    }
-    if (!facts || !facts->checked) {
-        verdict->status = worse(verdict->status, PREFLIGHT_WARN);
-        append_note(verdict->why, sizeof(verdict->why), "%s (%s): %s", target, text_or(path, "?"),
-                    facts ? text_or(facts->lookup_error, "not checked") : "not checked");
-        return;
-    }
-    bool offline = is_offline(options);
-    bool shared_pool = preflight_pool_type_is_shared(facts->source_pool_type);
-    if (facts->dest_volume_exists && shared_pool) {
-        append_note(verdict->why, sizeof(verdict->why), "%s: %s is on shared storage (%s pool)",
-                    target, path, facts->source_pool_type);
-        return;
-    }
-    if (facts->dest_volume_exists && !facts->source_pool_type[0]) {
-        verdict->status = worse(verdict->status, PREFLIGHT_WARN);
-        append_note(verdict->why, sizeof(verdict->why),
-                    "%s: %s exists on %s too; libvirt accepts it only on a shared filesystem "
-                    "(NFS, GFS2...)", target, path, dest);
-        if (!verdict->fix[0] && !offline)
-            set_text(verdict->fix, sizeof(verdict->fix),
-                     "if that is not the same shared file, enable copy-storage-all");
-        return;
-    }
-    if (offline) {
-        if (!facts->dest_volume_exists) {
-            verdict->status = worse(verdict->status, PREFLIGHT_WARN);
-            append_note(verdict->why, sizeof(verdict->why),
-                        "%s: %s is not on %s; offline moves only the definition", target, path,
-                        dest);
-            if (!verdict->fix[0])
-                set_text(verdict->fix, sizeof(verdict->fix),
-                         "copy the disk there before starting it on %s", dest);
-        } else {
-            append_note(verdict->why, sizeof(verdict->why), "%s: %s exists on %s", target, path,
-                        dest);
-        }
-        return;
-    }
-    verdict->status = PREFLIGHT_FAIL;
-    verdict->copy_needed = true;
-    if (facts->dest_volume_exists)
-        append_note(verdict->why, sizeof(verdict->why),
-                    "%s: %s is in the source's own %s pool; %s has a different file there",
-                    target, path, facts->source_pool_type, dest);
-    else
-        append_note(verdict->why, sizeof(verdict->why), "%s: %s is not reachable on %s", target,
-                    path, dest);
-    set_text(verdict->fix, sizeof(verdict->fix),
-             "enable copy-storage-all (the disk is copied while the guest runs)");
-}
-
-void preflight_rule_storage(const PreflightFacts *facts, const MigrateOptions *options,
-                            PreflightCheck *out, bool *copy_storage_needed)
-{
-    const char *dest = text_or(facts->dest_name, "the destination");
-    const DomainXmlInfo *domain = facts->domain;
-    StorageVerdict verdict;
-    memset(&verdict, 0, sizeof(verdict));
-    if (copy_storage_needed)
-        *copy_storage_needed = false;
-    if (!domain || domain->disk_count == 0) {
-        set_check(out, PREFLIGHT_CHECK_STORAGE, PREFLIGHT_PASS, NULL, "the guest has no disks");
-        return;
-    }
-    for (size_t i = 0; i < domain->disk_count; i++)
-        storage_disk(&domain->disks[i], facts->disks ? &facts->disks[i] : NULL, options, dest,
-                     &verdict);
-    if (copy_storage_needed)
-        *copy_storage_needed = verdict.copy_needed;
-    set_check(out, PREFLIGHT_CHECK_STORAGE, verdict.status, verdict.fix, "%s", verdict.why);
-}
-
-/* libvirt's qemuMigrationSrcIsSafe (qemu_migration.c, 9.0): after the shared
- * storage test, a disk that is not empty, not read-only, not copied, not a
- * network disk and not shareable must use cache none or directsync, unless
- * QEMU can drop the host page cache at switch-over (the file driver's
- * drop-cache, QEMU 4.0 and later: QEMU_CAPS_MIGRATION_FILE_DROP_CACHE). */
-#define QEMU_DROP_CACHE_VERSION 4000000ul
-
-void preflight_rule_disk_cache(const PreflightFacts *facts, const MigrateOptions *options,
-                               PreflightCheck *out)
-{
-    const DomainXmlInfo *domain = facts->domain;
-    char named[200] = "";
-    size_t count = 0;
-    if (is_offline(options)) {
-        set_check(out, PREFLIGHT_CHECK_DISK_CACHE, PREFLIGHT_PASS, NULL,
-                  "offline: no guest writes to flush, cache modes do not matter");
-        return;
-    }
-    for (size_t i = 0; domain && i < domain->disk_count; i++) {
-        const DomainDisk *disk = &domain->disks[i];
-        if (disk_is_empty(disk) || disk->readonly || disk->shareable || disk_is_network(disk) ||
-            disk_is_copied(disk, options))
-            continue;
-        const char *cache = disk->cache_mode;
-        if (cache && (strcmp(cache, "none") == 0 || strcmp(cache, "directsync") == 0))
-            continue;
-        append_note(named, sizeof(named), "%s cache=%s", text_or(disk->target_dev, "?"),
-                    text_or(cache, "default (writeback)"));
-        count++;
-    }
-    if (count == 0) {
-        set_check(out, PREFLIGHT_CHECK_DISK_CACHE, PREFLIGHT_PASS, NULL,
-                  "every disk that stays in place uses cache none/directsync, is read-only, "
-                  "shareable, networked or copied");
-        return;
-    }
-    if (options && options->unsafe) {
-        set_check(out, PREFLIGHT_CHECK_DISK_CACHE, PREFLIGHT_WARN, NULL,
-                  "%s: --unsafe skips libvirt's cache check", named);
-        return;
-    }
-    char version[32];
-    version_text(version, sizeof(version), facts->source_hv_version);
-    if (facts->source_hv_version >= QEMU_DROP_CACHE_VERSION) {
-        set_check(out, PREFLIGHT_CHECK_DISK_CACHE, PREFLIGHT_PASS, NULL,
-                  "%s: accepted, QEMU %s drops the host page cache at switch-over "
-                  "(libvirt's safety rule)", named, version);
-        return;
-    }
-    set_check(out, PREFLIGHT_CHECK_DISK_CACHE,
-              facts->source_hv_version ? PREFLIGHT_FAIL : PREFLIGHT_WARN,
-              "set cache='none' (or directsync) on those disks, or use --unsafe",
-              "%s with QEMU %s on the source: libvirt refuses (\"Migration may lead to data "
-              "corruption if disks use cache other than none or directsync\")", named, version);
+    preflight_set_check(out, PREFLIGHT_CHECK_NAME, PREFLIGHT_PASS, NULL,
+                        "no domain named %s or with UUID %s on %s", name, uuid, dest);
 }
 
 /* ---- networks --------------------------------------------------------- */
@@ -577,7 +259,7 @@ void preflight_rule_disk_cache(const PreflightFacts *facts, const MigrateOptions
 void preflight_rule_networks(const PreflightFacts *facts, const MigrateOptions *options,
                              PreflightCheck *out)
 {
-    const char *dest = text_or(facts->dest_name, "the destination");
+    const char *dest = preflight_text_or(facts->dest_name, "the destination");
     const DomainXmlInfo *domain = facts->domain;
     PreflightStatus status = PREFLIGHT_PASS;
     char why[256] = "";
@@ -585,48 +267,51 @@ void preflight_rule_networks(const PreflightFacts *facts, const MigrateOptions *
     size_t checked = 0;
     /* A guest can be defined offline with a missing network; it only fails to
      * start there. */
-    PreflightStatus missing = is_offline(options) ? PREFLIGHT_WARN : PREFLIGHT_FAIL;
+    PreflightStatus missing = preflight_is_offline(options) ? PREFLIGHT_WARN : PREFLIGHT_FAIL;
 
     for (size_t i = 0; domain && i < domain->interface_count; i++) {
         const DomainInterface *interface = &domain->interfaces[i];
-        const char *type = text_or(interface->type, "?");
+        const char *type = preflight_text_or(interface->type, "?");
         bool is_network = strcmp(type, "network") == 0;
         bool is_bridge = strcmp(type, "bridge") == 0;
         bool is_direct = strcmp(type, "direct") == 0;
         if (!is_network && !is_bridge && !is_direct)
             continue;
-        const char *source = text_or(interface->source, "?");
+        const char *source = preflight_text_or(interface->source, "?");
         const char *kind = is_network ? "network" : is_bridge ? "bridge" : "host interface";
         const PreflightNetFacts *net = facts->interfaces ? &facts->interfaces[i] : NULL;
         checked++;
         if (!net || !net->checked) {
-            status = worse(status, PREFLIGHT_WARN);
-            append_note(why, sizeof(why), "%s %s: %s", kind, source,
-                        net ? text_or(net->lookup_error, "not checked") : "not checked");
+            status = preflight_worse(status, PREFLIGHT_WARN);
+            preflight_append_note(why, sizeof(why), "%s %s: %s", kind, source,
+                                  net ? preflight_text_or(net->lookup_error,
+                                                          "not checked") : "not checked");
             continue;
         }
         if (!net->exists) {
-            status = worse(status, missing);
-            append_note(why, sizeof(why), "%s %s does not exist on %s", kind, source, dest);
+            status = preflight_worse(status, missing);
+            preflight_append_note(why, sizeof(why), "%s %s does not exist on %s", kind, source,
+                                  dest);
             if (!fix[0])
-                set_text(fix, sizeof(fix), "create %s %s on %s, or choose a host that has it",
-                         kind, source, dest);
+                preflight_set_text(fix, sizeof(fix),
+                                   "create %s %s on %s, or choose a host that has it", kind, source,
+                                   dest);
             continue;
         }
         if (is_network && !net->active) {
-            status = worse(status, missing);
-            append_note(why, sizeof(why), "network %s is defined but not active on %s", source,
-                        dest);
+            status = preflight_worse(status, missing);
+            preflight_append_note(why, sizeof(why), "network %s is defined but not active on %s",
+                                  source, dest);
             if (!fix[0])
-                set_text(fix, sizeof(fix), "start it there: virsh net-start %s", source);
+                preflight_set_text(fix, sizeof(fix), "start it there: virsh net-start %s", source);
             continue;
         }
-        append_note(why, sizeof(why), "%s %s %s on %s", kind, source,
-                    is_network ? "is active" : "exists", dest);
+        preflight_append_note(why, sizeof(why), "%s %s %s on %s", kind, source,
+                              is_network ? "is active" : "exists", dest);
     }
     if (checked == 0)
         snprintf(why, sizeof(why), "no network or bridge interfaces to find on %s", dest);
-    set_check(out, PREFLIGHT_CHECK_NETWORKS, status, fix, "%s", why);
+    preflight_set_check(out, PREFLIGHT_CHECK_NETWORKS, status, fix, "%s", why);
 }
 
 /* ---- host devices ----------------------------------------------------- */
@@ -657,48 +342,52 @@ void preflight_rule_hostdev(const PreflightFacts *facts, const MigrateOptions *o
     char devices[160] = "";
     for (size_t i = 0; domain && i < domain->hostdev_count; i++) {
         const DomainHostdev *hostdev = &domain->hostdevs[i];
-        const char *type = text_or(hostdev->type, "?");
+        const char *type = preflight_text_or(hostdev->type, "?");
         if (strcmp(type, "usb") == 0)
             continue;
-        if (strcmp(type, "pci") != 0 && !is_offline(options)) {
+        if (strcmp(type, "pci") != 0 && !preflight_is_offline(options)) {
             char fix[192];
-            set_text(fix, sizeof(fix), "detach the %s host device before migrating", type);
-            set_check(out, PREFLIGHT_CHECK_HOSTDEV, PREFLIGHT_FAIL, fix,
-                      "a <hostdev type='%s'> cannot migrate: libvirt refuses (\"cannot migrate a "
-                      "domain with <hostdev mode='subsystem' type='%s'>\")", type, type);
+            preflight_set_text(fix, sizeof(fix), "detach the %s host device before migrating",
+                               type);
+            preflight_set_check(out, PREFLIGHT_CHECK_HOSTDEV, PREFLIGHT_FAIL, fix,
+                                "a <hostdev type='%s'> cannot migrate: libvirt refuses (\"cannot "
+                                "migrate a domain with <hostdev mode='subsystem' type='%s'>\")",
+                                type, type);
             return;
         }
         if (strcmp(type, "pci") == 0)
-            append_note(devices, sizeof(devices), "PCI %s",
-                        hostdev->pci_address[0] ? hostdev->pci_address : "device");
+            preflight_append_note(devices, sizeof(devices), "PCI %s",
+                                  hostdev->pci_address[0] ? hostdev->pci_address : "device");
     }
     if (!local.no_postcopy) {
-        set_check(out, PREFLIGHT_CHECK_HOSTDEV, PREFLIGHT_PASS, NULL,
-                  "no assigned PCI device (VF): every migration feature is available");
+        preflight_set_check(out, PREFLIGHT_CHECK_HOSTDEV, PREFLIGHT_PASS, NULL,
+                            "no assigned PCI device (VF): every migration feature is available");
         return;
     }
-    if (is_offline(options)) {
-        set_check(out, PREFLIGHT_CHECK_HOSTDEV, PREFLIGHT_PASS, NULL,
-                  "%s assigned; offline moves only the definition", devices);
+    if (preflight_is_offline(options)) {
+        preflight_set_check(out, PREFLIGHT_CHECK_HOSTDEV, PREFLIGHT_PASS, NULL,
+                            "%s assigned; offline moves only the definition", devices);
         return;
     }
     if (options && options->postcopy) {
-        set_check(out, PREFLIGHT_CHECK_HOSTDEV, PREFLIGHT_FAIL,
-                  "turn post-copy off (pre-copy, with auto-converge if it does not converge)",
-                  "%s assigned (a VF): post-copy is unavailable with a VF", devices);
+        preflight_set_check(
+            out, PREFLIGHT_CHECK_HOSTDEV, PREFLIGHT_FAIL,
+            "turn post-copy off (pre-copy, with auto-converge if it does not converge)",
+            "%s assigned (a VF): post-copy is unavailable with a VF", devices);
         return;
     }
     if (domain && domain->has_iommu) {
-        set_check(out, PREFLIGHT_CHECK_HOSTDEV, PREFLIGHT_FAIL,
-                  "remove the <iommu> device from the guest (needs a restart)",
-                  "%s assigned (a VF) with a vIOMMU: VF migration does not support a vIOMMU",
-                  devices);
+        preflight_set_check(
+            out, PREFLIGHT_CHECK_HOSTDEV, PREFLIGHT_FAIL,
+            "remove the <iommu> device from the guest (needs a restart)",
+            "%s assigned (a VF) with a vIOMMU: VF migration does not support a vIOMMU", devices);
         return;
     }
-    set_check(out, PREFLIGHT_CHECK_HOSTDEV, PREFLIGHT_WARN,
-              "keep post-copy off; judge convergence by the job's own statistics",
-              "%s assigned (a VF): no dirty-rate measurement, no post-copy, no vIOMMU during "
-              "VF migration", devices);
+    preflight_set_check(out, PREFLIGHT_CHECK_HOSTDEV, PREFLIGHT_WARN,
+                        "keep post-copy off; judge convergence by the job's own statistics",
+                        "%s assigned (a VF): no dirty-rate measurement, no post-copy, no vIOMMU "
+                        "during VF migration",
+                        devices);
 }
 
 /* ---- hostname --------------------------------------------------------- */
@@ -706,52 +395,57 @@ void preflight_rule_hostdev(const PreflightFacts *facts, const MigrateOptions *o
 void preflight_rule_hostname(const PreflightFacts *facts, const MigrateOptions *options,
                              PreflightCheck *out)
 {
-    const char *dest = text_or(facts->dest_name, "the destination");
+    const char *dest = preflight_text_or(facts->dest_name, "the destination");
     const char *name = facts->dest_hostname;
     char fix[192];
-    set_text(fix, sizeof(fix), "give a migrate URI with its address: --migrateuri tcp://%s",
-             text_or(facts->dest_uri_host, "ADDRESS"));
-    if (is_offline(options)) {
-        set_check(out, PREFLIGHT_CHECK_HOSTNAME, PREFLIGHT_PASS, NULL,
-                  "offline: no migration stream, the hostname is not used");
+    preflight_set_text(fix, sizeof(fix),
+                       "give a migrate URI with its address: --migrateuri tcp://%s",
+                       preflight_text_or(facts->dest_uri_host, "ADDRESS"));
+    if (preflight_is_offline(options)) {
+        preflight_set_check(out, PREFLIGHT_CHECK_HOSTNAME, PREFLIGHT_PASS, NULL,
+                            "offline: no migration stream, the hostname is not used");
         return;
     }
     if (options && options->migrate_uri && *options->migrate_uri) {
-        set_check(out, PREFLIGHT_CHECK_HOSTNAME, PREFLIGHT_PASS, NULL,
-                  "migrate URI %s given: %s's hostname is not used", options->migrate_uri, dest);
+        preflight_set_check(out, PREFLIGHT_CHECK_HOSTNAME, PREFLIGHT_PASS, NULL,
+                            "migrate URI %s given: %s's hostname is not used", options->migrate_uri,
+                            dest);
         return;
     }
     if (!name || !*name) {
-        set_check(out, PREFLIGHT_CHECK_HOSTNAME, PREFLIGHT_WARN, fix,
-                  "%s's hostname is unknown (not connected?)", dest);
+        preflight_set_check(out, PREFLIGHT_CHECK_HOSTNAME, PREFLIGHT_WARN, fix,
+                            "%s's hostname is unknown (not connected?)", dest);
         return;
     }
     /* libvirt's own refusal on the destination (qemuMigrationDstPrepare). */
     if (strncmp(name, "localhost", 9) == 0) {
-        set_check(out, PREFLIGHT_CHECK_HOSTNAME, PREFLIGHT_FAIL, fix,
-                  "%s calls itself \"%s\": libvirt refuses (\"hostname on destination resolved "
-                  "to localhost, but migration requires an FQDN\")", dest, name);
+        preflight_set_check(out, PREFLIGHT_CHECK_HOSTNAME, PREFLIGHT_FAIL, fix,
+                            "%s calls itself \"%s\": libvirt refuses (\"hostname on destination "
+                            "resolved to localhost, but migration requires an FQDN\")",
+                            dest, name);
         return;
     }
     /* The source (its daemon for peer-to-peer, its QEMU in every mode)
      * connects to tcp://HOSTNAME; we can only resolve it here. */
     if (facts->hostname_resolved && facts->hostname_loopback_only) {
-        set_check(out, PREFLIGHT_CHECK_HOSTNAME, PREFLIGHT_FAIL, fix,
-                  "%s's hostname %s resolves to %s (loopback): the source would connect to "
-                  "itself", dest, name, facts->hostname_address);
+        preflight_set_check(
+            out, PREFLIGHT_CHECK_HOSTNAME, PREFLIGHT_FAIL, fix,
+            "%s's hostname %s resolves to %s (loopback): the source would connect to itself", dest,
+            name, facts->hostname_address);
         return;
     }
     if (facts->hostname_resolved) {
-        set_check(out, PREFLIGHT_CHECK_HOSTNAME, PREFLIGHT_PASS, NULL,
-                  "%s's hostname %s resolves to %s here; the source connects to that name",
-                  dest, name, facts->hostname_address);
+        preflight_set_check(
+            out, PREFLIGHT_CHECK_HOSTNAME, PREFLIGHT_PASS, NULL,
+            "%s's hostname %s resolves to %s here; the source connects to that name", dest, name,
+            facts->hostname_address);
         return;
     }
-    set_check(out, PREFLIGHT_CHECK_HOSTNAME, PREFLIGHT_WARN, fix,
-              "%s's hostname %s does not resolve here (%s); the source%s resolves it with its "
-              "own resolver, check it does", dest, name,
-              text_or(facts->hostname_error, "no address"),
-              options && options->p2p ? " daemon (peer-to-peer)" : "");
+    preflight_set_check(out, PREFLIGHT_CHECK_HOSTNAME, PREFLIGHT_WARN, fix,
+                        "%s's hostname %s does not resolve here (%s); the source%s resolves it "
+                        "with its own resolver, check it does",
+                        dest, name, preflight_text_or(facts->hostname_error, "no address"),
+                        options && options->p2p ? " daemon (peer-to-peer)" : "");
 }
 
 /* ---- dirty rate ------------------------------------------------------- */
@@ -800,21 +494,23 @@ void preflight_rule_dirty_rate(const PreflightFacts *facts, const MigrateOptions
 {
     PreflightLimits limits;
     preflight_limits_from_domain(facts->domain, &limits);
-    if (is_offline(options)) {
-        set_check(out, PREFLIGHT_CHECK_DIRTY_RATE, PREFLIGHT_PASS, NULL,
-                  "offline: no memory is copied live");
+    if (preflight_is_offline(options)) {
+        preflight_set_check(out, PREFLIGHT_CHECK_DIRTY_RATE, PREFLIGHT_PASS, NULL,
+                            "offline: no memory is copied live");
         return;
     }
     if (limits.no_dirty_rate) {
-        set_check(out, PREFLIGHT_CHECK_DIRTY_RATE, PREFLIGHT_WARN,
-                  "watch the job's own statistics once it runs",
-                  "dirty rate cannot be measured with an assigned VF: no prediction");
+        preflight_set_check(out, PREFLIGHT_CHECK_DIRTY_RATE, PREFLIGHT_WARN,
+                            "watch the job's own statistics once it runs",
+                            "dirty rate cannot be measured with an assigned VF: no prediction");
         return;
     }
     if (!facts->dirty_rate_known) {
-        set_check(out, PREFLIGHT_CHECK_DIRTY_RATE, PREFLIGHT_WARN,
-                  "watch the dirty rate (or wait for a measurement) and run the checks again",
-                  "dirty rate not known yet: %s", text_or(facts->dirty_rate_error, "no sample"));
+        preflight_set_check(
+            out, PREFLIGHT_CHECK_DIRTY_RATE, PREFLIGHT_WARN,
+            "watch the dirty rate (or wait for a measurement) and run the checks again",
+            "dirty rate not known yet: %s",
+            preflight_text_or(facts->dirty_rate_error, "no sample"));
         return;
     }
     double dirty = facts->dirty_rate_mibs;
@@ -823,7 +519,7 @@ void preflight_rule_dirty_rate(const PreflightFacts *facts, const MigrateOptions
                                                             : CONVERGENCE_DEFAULT_MAX_DOWNTIME_MS;
     bool capped = options && options->bandwidth_mibs > 0;
     double link = capped ? (double)options->bandwidth_mibs : UNCAPPED_LINK_MIBS;
-    const char *origin = text_or(facts->dirty_rate_origin, "measured");
+    const char *origin = preflight_text_or(facts->dirty_rate_origin, "measured");
     char link_text[64];
     if (capped)
         snprintf(link_text, sizeof(link_text), "the %.0f MiB/s bandwidth", link);
@@ -834,12 +530,12 @@ void preflight_rule_dirty_rate(const PreflightFacts *facts, const MigrateOptions
     uint64_t eta_ms = 0;
     if (preflight_precopy_converges(dirty, link, memory, downtime, &passes, &eta_ms)) {
         bool slow = dirty >= link * SLOW_RATIO;
-        set_check(out, PREFLIGHT_CHECK_DIRTY_RATE, slow ? PREFLIGHT_WARN : PREFLIGHT_PASS,
-                  slow ? "consider auto-converge or more bandwidth" : NULL,
-                  "dirty %.1f MiB/s (%s) vs %s: pre-copy predicted to converge in %u pass%s, "
-                  "~%.1f s, within %llu ms downtime", dirty, origin, link_text, passes,
-                  passes == 1 ? "" : "es", (double)eta_ms / 1000.0,
-                  (unsigned long long)downtime);
+        preflight_set_check(out, PREFLIGHT_CHECK_DIRTY_RATE, slow ? PREFLIGHT_WARN : PREFLIGHT_PASS,
+                            slow ? "consider auto-converge or more bandwidth" : NULL,
+                            "dirty %.1f MiB/s (%s) vs %s: pre-copy predicted to converge in %u "
+                            "pass%s, ~%.1f s, within %llu ms downtime",
+                            dirty, origin, link_text, passes, passes == 1 ? "" : "es",
+                            (double)eta_ms / 1000.0, (unsigned long long)downtime);
         return;
     }
     char fix[192] = "";
@@ -850,8 +546,9 @@ void preflight_rule_dirty_rate(const PreflightFacts *facts, const MigrateOptions
         for (int pass = 0; pass < 5; pass++)
             remaining = dirty * (remaining / link);
         uint64_t fits_ms = (uint64_t)(remaining / link * 1000.0) + 1;
-        set_text(fix, sizeof(fix), "raise max downtime to ~%llu ms, or enable auto-converge "
-                 "or post-copy", (unsigned long long)fits_ms);
+        preflight_set_text(fix, sizeof(fix),
+                           "raise max downtime to ~%llu ms, or enable auto-converge or post-copy",
+                           (unsigned long long)fits_ms);
     } else {
         size_t used = 0;
         if (!options || !options->postcopy)
@@ -865,12 +562,13 @@ void preflight_rule_dirty_rate(const PreflightFacts *facts, const MigrateOptions
     }
     /* Already enabled remedies make it a warning: launch works, with help. */
     bool helped = options && (options->postcopy || options->auto_converge);
-    set_check(out, PREFLIGHT_CHECK_DIRTY_RATE, helped ? PREFLIGHT_WARN : PREFLIGHT_FAIL, fix,
-              "dirty %.1f MiB/s (%s) vs %s: pre-copy predicted not to converge%s", dirty,
-              origin, link_text,
-              helped ? (options->postcopy ? " (post-copy is enabled: switch when it stalls)"
-                                          : " (relies on auto-converge throttling the guest)")
-                     : "");
+    preflight_set_check(out, PREFLIGHT_CHECK_DIRTY_RATE, helped ? PREFLIGHT_WARN : PREFLIGHT_FAIL,
+                        fix, "dirty %.1f MiB/s (%s) vs %s: pre-copy predicted not to converge%s",
+                        dirty, origin, link_text,
+                        helped ? (options->postcopy
+                                      ? " (post-copy is enabled: switch when it stalls)"
+                                      : " (relies on auto-converge throttling the guest)")
+                               : "");
 }
 
 /* ---- all of them ------------------------------------------------------ */
