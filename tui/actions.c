@@ -295,6 +295,30 @@ unsigned action_compression_cache(App *app)
                        DIALOG_NUMBER_BYTES, 4096, UINT64_MAX / 2, NULL);
 }
 
+/* The ladder is text: a built-in name or steps; core parses it and refuses
+ * with the reason (shown in the notice line), so nothing is checked twice. */
+unsigned action_assistant(App *app)
+{
+    const MigrationView *m = active_migration(app);
+    remember_target(app, m, app_selected_domain(app));
+    char prompt[768];
+    snprintf(prompt, sizeof prompt,
+             "Ladder for %s (now: %s).\nBuilt-in: minimal-downtime, post-copy%s, "
+             "suspend-if-needed; or steps such as\n\"downtime 500ms after 3; downtime x2 upto "
+             "2s after 2; bandwidth 200 after 3; postcopy after 2; suspend after 2; abort after "
+             "5\"\n(after N: iterations without a new low of the remaining data). Empty: "
+             "switch it off.", m->domain_name,
+             m->assistant_on ? m->assistant_ladder : "off",
+             m->options.postcopy ? "" : " (needs post-copy at launch)");
+    Dialog *dialog = dialog_secret_new("Convergence assistant", prompt, false);
+    if (!dialog) {
+        app_notice(app, MESSAGE_ERROR, "assistant: out of memory");
+        return REDRAW_FOOTER;
+    }
+    app_open_dialog(app, dialog, DIALOG_FOR_ASSISTANT);
+    return REDRAW_ALL;
+}
+
 unsigned action_postcopy_resume(App *app)
 {
     const MigrationView *m = app_selected_migration(app);
@@ -501,6 +525,14 @@ unsigned action_dialog_accepted(App *app)
                                                                &error),
                        error, "compression cache for", name);
         break;
+    case DIALOG_FOR_ASSISTANT: {
+        const char *ladder = dialog_text_value(app->dialog);
+        bool off = !ladder || strspn(ladder, " \t") == strlen(ladder);
+        report_request(app, core_request_assistant(app->core, app->dialog_migration_id,
+                                                   off ? NULL : ladder, &error),
+                       error, off ? "assistant off for" : "assistant ladder for", name);
+        break;
+    }
     case DIALOG_FOR_SUSPEND: {
         const DomainView *d = core_snapshot_find_domain(&app->snapshot, app->dialog_host,
                                                         app->dialog_uuid);

@@ -22,6 +22,7 @@ unsigned action_postcopy(App *app);
 unsigned action_max_downtime(App *app);
 unsigned action_bandwidth(App *app);
 unsigned action_compression_cache(App *app);
+unsigned action_assistant(App *app);
 unsigned action_measure_dirty(App *app);
 unsigned action_watch_dirty(App *app);
 unsigned action_postcopy_resume(App *app);

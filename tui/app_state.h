@@ -40,6 +40,7 @@ typedef enum {
     DIALOG_FOR_BANDWIDTH,
     DIALOG_FOR_POSTCOPY_BANDWIDTH,
     DIALOG_FOR_COMPRESSION_CACHE,
+    DIALOG_FOR_ASSISTANT,         /* the assistant's ladder: core_request_assistant */
     DIALOG_FOR_SUSPEND,
     DIALOG_FOR_QUIT,
     DIALOG_FOR_CREDENTIAL,

@@ -13,6 +13,7 @@
 #include "draw.h"
 #include "keys.h"
 #include "progress_model.h"
+#include "stall_diagnosis.h"
 #include "text_width.h"
 #include "units.h"
 
@@ -241,11 +242,69 @@ static const char *job_type_name(JobType type)
     return "?";
 }
 
+/* The key that carries out a diagnosis' remedy, or NULL (next launch only). */
+static const char *remedy_key_label(const char *remedy_key)
+{
+    static const struct { const char *key; RemedyKind kind; } remedies[] = {
+        { "switch-to-postcopy", REMEDY_SWITCH_TO_POSTCOPY },
+        { "raise-bandwidth", REMEDY_RAISE_BANDWIDTH },
+        { "raise-max-downtime", REMEDY_RAISE_MAX_DOWNTIME },
+        { "suspend-guest", REMEDY_SUSPEND_GUEST },
+    };
+    for (size_t i = 0; i < sizeof remedies / sizeof remedies[0]; i++)
+        if (strcmp(remedies[i].key, remedy_key) == 0)
+            return keys_label_for_remedy(remedies[i].kind);
+    if (strcmp(remedy_key, "raise-compression-cache") == 0)
+        return keys_label_for(KEY_ACTION_COMPRESSION_CACHE);
+    return NULL;
+}
+
+/* The assistant's ladder, its last and next step (before it fires), and why
+ * the migration stalls with the key for each remedy: first, above the
+ * statistics, because they say what happens next. Returns the next line. */
+static int draw_assistant(WINDOW *window, UiRect area, int line, const MigrationView *m)
+{
+    char v[512];
+    if (m->assistant_on) {
+        line = stat_line(window, area, line, "Assistant:", m->assistant_ladder);
+        line = stat_line(window, area, line, "Assistant step:", m->assistant_current);
+        line = stat_line(window, area, line, "Assistant next:", m->assistant_next);
+    } else if (migration_is_active(m)) {
+        snprintf(v, sizeof v, "off (%s picks a ladder)", keys_label_for(KEY_ACTION_ASSISTANT));
+        line = stat_line(window, area, line, "Assistant:", v);
+    }
+    if (!migration_is_active(m))
+        return line;
+    ConvergenceReport report;
+    migration_convergence(m, &report);
+    if (report.state != CONV_SLOW && report.state != CONV_STALLED &&
+        report.state != CONV_NOT_CONVERGING)
+        return line;
+    ConvergenceLimits limits = {
+        .max_downtime_ms = report.allowed_downtime_ms,
+        .bandwidth_cap_bytes_per_s =
+            (m->current_bandwidth_mibs ? m->current_bandwidth_mibs : m->options.bandwidth_mibs) *
+            1024ull * 1024ull,
+        .postcopy_enabled = m->options.postcopy,
+        .postcopy_active = m->phase == MIGRATION_POSTCOPY,
+    };
+    StallDiagnosis diagnosis;
+    stall_diagnose(m->history, m->history_count, &limits, &report, &diagnosis);
+    for (size_t i = 0; i < diagnosis.count; i++) {
+        const StallFinding *finding = &diagnosis.findings[i];
+        const char *key = remedy_key_label(finding->remedy_key);
+        snprintf(v, sizeof v, "%s -> %s%s%s%s", finding->text, finding->remedy_key,
+                 key ? " [" : " (next launch)", key ? key : "", key ? "]" : "");
+        line = stat_line(window, area, line, i == 0 ? "Stall cause:" : "", v);
+    }
+    return line;
+}
+
 static void draw_job_stats(WINDOW *window, UiRect area, const MigrationView *m)
 {
     const JobStats *s = &m->last;
     char v[128], a[UNITS_BUF], b[UNITS_BUF];
-    int line = 0;
+    int line = draw_assistant(window, area, 0, m);
     line = stat_line(window, area, line, "Job type:", job_type_name(s->type));
 #define BYTES(field, bit, label)                                                          \
     if (job_stats_has(s, bit))                                                            \

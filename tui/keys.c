@@ -38,6 +38,9 @@ static const KeyActionInfo actions[KEY_ACTION_COUNT] = {
     [KEY_ACTION_COMPRESSION_CACHE] = { KEY_ACTION_COMPRESSION_CACHE, action_compression_cache,
                                        applies_active_migration, NULL,
                                        "set the XBZRLE compression cache size" },
+    [KEY_ACTION_ASSISTANT] = { KEY_ACTION_ASSISTANT, action_assistant, applies_active_migration,
+                               NULL, "pick or edit the convergence assistant's ladder (empty: "
+                               "off)" },
     [KEY_ACTION_MEASURE_DIRTY] = { KEY_ACTION_MEASURE_DIRTY, action_measure_dirty,
                                    applies_running_domain, NULL,
                                    "measure the selected domain's dirty rate now" },
@@ -78,6 +81,7 @@ static const KeyBinding bindings[] = {
     { 'd', false, KEY_ACTION_MAX_DOWNTIME, "d" },
     { 'b', false, KEY_ACTION_BANDWIDTH, "b" },
     { 'c', false, KEY_ACTION_COMPRESSION_CACHE, "c" },
+    { 'A', false, KEY_ACTION_ASSISTANT, "A" },
     { 'D', false, KEY_ACTION_MEASURE_DIRTY, "D" },
     { 'w', false, KEY_ACTION_WATCH_DIRTY, "w" },
     { 'R', false, KEY_ACTION_POSTCOPY_RESUME, "R" },
