@@ -92,6 +92,14 @@ cmd_up() {
     if lab_is_healthy; then
         accel=$(lab_recorded_accel)
         lab_say "already up ($accel); resetting guests"
+        if [ -z "$(lab_pids_of qemu-nbd "$LAB_NBD_IMAGE")" ]; then
+            lab_say "qemu-nbd is gone: serving lun1 again and restarting shared-disk"
+            lab_start_nbd || exit 1
+            # Its QEMU lost the old NBD connection: the disk is broken there.
+            for k in $(seq 1 "$LAB_HOST_COUNT"); do
+                lab_virsh "$k" destroy shared-disk >/dev/null 2>&1
+            done
+        fi
         lab_reset_guests "$accel" || lab_die "resetting the guests failed (see above)"
         lab_say "up in $((SECONDS - started)) s"
         return 0
