@@ -47,9 +47,11 @@ lab_virsh() {
     timeout 30 virsh -q -c "$(lab_host_uri "$k")" "$@"
 }
 
-# True when host K's daemon answers.
+# True when host K's daemon answers within SECONDS (default 10: on a loaded
+# machine a healthy daemon can take seconds, and `up` must not mistake a slow
+# host for a dead one and rebuild the instance).
 lab_host_answers() {
-    timeout 5 virsh -q -c "$(lab_host_uri "$1")" hostname >/dev/null 2>&1
+    timeout "${2:-10}" virsh -q -c "$(lab_host_uri "$1")" hostname >/dev/null 2>&1
 }
 
 # Pids of programs named COMM* whose command line contains NEEDLE (an

@@ -98,9 +98,10 @@ lab_start_host() {
 
 # Waits until host K's daemon answers, up to SECONDS; says why when it does not.
 lab_wait_host() {
-    local k=$1 seconds=${2:-30} waited=0
-    until lab_host_answers "$k"; do
-        if [ "$waited" -ge $((seconds * 5)) ]; then
+    local k=$1 seconds=${2:-30} deadline
+    deadline=$((SECONDS + seconds))
+    until lab_host_answers "$k" 2; do
+        if [ "$SECONDS" -ge "$deadline" ]; then
             echo "lab: $(lab_host_name "$k") did not answer at $(lab_host_uri "$k") within ${seconds}s;" \
                  "its output ($(lab_host_dir "$k")/libvirtd.out):" >&2
             tail -n 20 "$(lab_host_dir "$k")/libvirtd.out" >&2 2>/dev/null
@@ -108,7 +109,6 @@ lab_wait_host() {
             return 1
         fi
         sleep 0.2
-        waited=$((waited + 1))
     done
 }
 
