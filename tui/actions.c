@@ -40,8 +40,10 @@ bool applies_can_migrate(const App *app)
     if (!d || d->host_index >= app->snapshot.host_count ||
         app->snapshot.hosts[d->host_index].state != HOST_CONNECTED)
         return false;
-    /* The incoming half of a migration is not something to migrate again. */
-    return !migration_is_active(domain_migration(&app->snapshot, d->uuid, d->host_index));
+    /* Neither half of a running migration, nor a guest paused on both hosts
+     * by a failed post-copy (it must be resumed, not migrated afresh). */
+    const MigrationView *m = domain_migration(&app->snapshot, d->uuid, d->host_index);
+    return !migration_is_active(m) && !(m && m->phase == MIGRATION_POSTCOPY_FAILED);
 }
 
 bool applies_active_migration(const App *app)
@@ -70,7 +72,17 @@ bool applies_running_domain(const App *app)
 bool applies_suspend_resume(const App *app)
 {
     const DomainView *d = app_selected_domain(app);
-    return d && (d->state == DOMAIN_RUNNING || d->state == DOMAIN_PAUSED);
+    if (!d || (d->state != DOMAIN_RUNNING && d->state != DOMAIN_PAUSED))
+        return false;
+    /* During a migration libvirt pauses guests itself (the switch-over, the
+     * source in post-copy, both halves after a failed post-copy): resuming
+     * those is not the operator's move. Suspending a running one is (it lets
+     * a stalled migration finish). */
+    const MigrationView *m = domain_migration(&app->snapshot, d->uuid, d->host_index);
+    if (d->state == DOMAIN_PAUSED && m &&
+        (migration_is_active(m) || m->phase == MIGRATION_POSTCOPY_FAILED))
+        return false;
+    return true;
 }
 
 bool applies_host_down(const App *app)

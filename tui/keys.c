@@ -48,7 +48,7 @@ static const KeyActionInfo actions[KEY_ACTION_COUNT] = {
                                  applies_running_domain, "Watch",
                                  "sample the dirty rate continuously (on/off)" },
     [KEY_ACTION_POSTCOPY_RESUME] = { KEY_ACTION_POSTCOPY_RESUME, action_postcopy_resume,
-                                     applies_postcopy_failed, "Resume",
+                                     applies_postcopy_failed, "Recover",
                                      "resume a failed post-copy migration" },
     [KEY_ACTION_RECONNECT] = { KEY_ACTION_RECONNECT, action_reconnect, applies_host_down,
                                "Reconnect", "connect again now to hosts that are lost or "
@@ -176,7 +176,8 @@ unsigned keys_dispatch(App *app, int key, bool function_key)
         else if (info->applies == applies_running_domain && applies_has_domain(app))
             why = "the selected domain is not running";
         else if (info->applies == applies_suspend_resume && applies_has_domain(app))
-            why = "only a running or paused domain can be suspended or resumed";
+            why = "only a running domain, or one paused outside a migration, can be "
+                  "suspended or resumed";
         app_notice(app, MESSAGE_WARNING, "%s: %s", info->description, why);
         return REDRAW_FOOTER;
     }

@@ -55,6 +55,11 @@ void progress_line_draw(WINDOW *window, int y, int x, int width, const char *lab
         units_format_bytes(total, sizeof total, value->pass_start_remaining);
         snprintf(text, sizeof text, "%s pass %llu, %s left of %s", percent,
                  (unsigned long long)value->iteration, left, total);
+    } else if (value->holding_best) {
+        /* The bar keeps its best; the numbers say where the job is now. */
+        units_format_bytes(left, sizeof left, value->remaining);
+        units_format_bytes(total, sizeof total, value->total);
+        snprintf(text, sizeof text, "%s best, now %s left of %s", percent, left, total);
     } else {
         units_format_bytes(done, sizeof done,
                            value->total > value->remaining ? value->total - value->remaining

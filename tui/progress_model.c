@@ -157,6 +157,9 @@ static void compute_data(const JobStats *history, size_t count, ProgressValue *o
             best = f;
     }
     out->fraction = clamp_fraction(best);
+    uint64_t left_now = out->remaining > out->total ? out->total : out->remaining;
+    double now = (double)(out->total - left_now) / (double)out->total;
+    out->holding_best = out->fraction > now + 0.005;
 }
 
 void progress_compute(const JobStats *history, size_t count, ProgressKind kind,

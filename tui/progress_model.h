@@ -27,6 +27,8 @@ typedef struct {
     uint64_t iteration;           /* memory: the pass (1 = first copy); 0 unknown */
     bool later_pass;              /* memory: fraction is progress within this pass */
     uint64_t pass_start_remaining;   /* memory, later pass: what the pass began with */
+    bool holding_best;            /* fraction is the best seen, above what the
+                                     newest sample alone would give */
 } ProgressValue;
 
 /* history: one migration's samples, oldest first (MigrationView.history). */

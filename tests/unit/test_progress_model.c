@@ -91,6 +91,12 @@ static void test_saw_tooth_never_backwards_within_pass(void **state)
     assert_int_equal(memory.iteration, 2);
     assert_int_equal(memory.pass_start_remaining, 120 * MIB);
     assert_true(memory.fraction > 0.49 && memory.fraction < 0.51);   /* 60 of 120 sent */
+    ProgressValue overall;
+    progress_compute(h, 4, PROGRESS_DATA, &overall);
+    assert_true(overall.holding_best);          /* 10 MiB was left, now 120 */
+    assert_int_equal(overall.remaining, 120 * MIB);
+    progress_compute(h, 2, PROGRESS_DATA, &overall);
+    assert_false(overall.holding_best);
     progress_compute(h, 6, PROGRESS_MEMORY, &memory);
     assert_true(memory.fraction > 0.41);            /* best of the pass kept */
     assert_int_equal(memory.remaining, 70 * MIB);   /* but the numbers are libvirt's */
