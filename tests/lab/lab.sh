@@ -108,7 +108,7 @@ cmd_up() {
         lab_say "found a half-started or crashed instance: cleaning it first"
         cmd_down >/dev/null
     fi
-    accel_decision=$(lab_decide_accel)
+    accel_decision=$(lab_decide_accel) || exit 1
     accel=${accel_decision%% *}
     lab_say "starting: $LAB_NET.0/24, bridge $LAB_BRIDGE, accelerator $accel (${accel_decision#* })"
     mkdir -p "$LAB_RUN" "$LAB_DATA" || lab_die "cannot create $LAB_RUN and $LAB_DATA"
