@@ -92,6 +92,9 @@ cmd_up() {
     if lab_is_healthy; then
         accel=$(lab_recorded_accel)
         lab_say "already up ($accel); resetting guests"
+        if [ -n "${LAB_ACCEL:-}" ] && [ "$LAB_ACCEL" != "$accel" ]; then
+            lab_say "note: LAB_ACCEL=$LAB_ACCEL is ignored: the instance runs $accel; 'lab.sh down' first to change it"
+        fi
         if [ -z "$(lab_pids_of qemu-nbd "$LAB_NBD_IMAGE")" ]; then
             lab_say "qemu-nbd is gone: serving lun1 again and restarting shared-disk"
             lab_start_nbd || exit 1
