@@ -26,6 +26,8 @@
 /* Otherwise one is measured for this long (QEMU: 1..60 s). */
 #define PREFLIGHT_MEASURE_SECONDS 2u
 #define PREFLIGHT_STOP_WAIT_MS 3000u
+/* How long to wait for the host worker's sample of a watched domain. */
+#define PREFLIGHT_WATCH_WAIT_MS 8000u
 
 typedef struct {
     uint64_t generation;
@@ -160,6 +162,7 @@ typedef struct {
     bool dirty_rate_known;
     double dirty_rate_mibs;
     char dirty_rate_origin[64];
+    bool dirty_rate_watched;       /* the host worker samples it continuously */
 } PublishedFacts;
 
 static void read_published(Core *core, const PreflightJob *job, PublishedFacts *facts)
@@ -179,6 +182,7 @@ static void read_published(Core *core, const PreflightJob *job, PublishedFacts *
     snprintf(facts->dest_state, sizeof(facts->dest_state), "%s",
              dest->error ? dest->error : host_conn_state_name(dest->state));
     const DomainView *domain = engine_find_domain_locked(core, job->source_host, job->uuid);
+    facts->dirty_rate_watched = domain && domain->dirty_rate_watched;
     if (domain && domain->dirty_rate_count > 0) {
         const RateSample *last = &domain->dirty_rate[domain->dirty_rate_count - 1];
         uint64_t now = engine_now_ms();
@@ -191,6 +195,22 @@ static void read_published(Core *core, const PreflightJob *job, PublishedFacts *
         }
     }
     pthread_mutex_unlock(&core->lock);
+}
+
+/* A watched domain gets a sample from its host worker every few seconds;
+ * waiting for it beats starting a measurement QEMU would refuse ("already
+ * being measured"). True when one arrived. */
+static bool wait_for_sample(Core *core, const PreflightJob *job, PublishedFacts *facts)
+{
+    uint64_t deadline = engine_now_ms() + PREFLIGHT_WATCH_WAIT_MS;
+    while (engine_now_ms() < deadline && !stopping(core)) {
+        struct timespec pause = { 0, 200 * 1000000L };
+        nanosleep(&pause, NULL);
+        read_published(core, job, facts);
+        if (facts->dirty_rate_known)
+            return true;
+    }
+    return false;
 }
 
 static void publish(Core *core, const PreflightJob *job, const PreflightCheck *checks,
@@ -268,6 +288,8 @@ static void run_job(Core *core, EnginePreflight *preflight, const PreflightJob *
         free(error);
         return;
     }
+    if (!published.dirty_rate_known && published.dirty_rate_watched)
+        wait_for_sample(core, job, &published);
     PreflightInput input = {
         .source_name = published.source_name,
         .dest_name = published.dest_name,

@@ -411,8 +411,24 @@ double preflight_measure_dirty_rate(virDomainPtr domain, const char *host_name, 
     DirtyRateReading before, reading;
     if (dirty_rate_read(domain, host_name, &before, error) < 0)
         return -1;
-    if (dirty_rate_start(domain, host_name, (int)seconds, false, NULL, error) < 0)
-        return -1;
+    /* Someone else's measurement (the console samples the selected guest)
+     * answers the question as well as ours would: wait for it instead. */
+    bool theirs = before.status == DIRTY_RATE_MEASURING;
+    if (!theirs && dirty_rate_start(domain, host_name, (int)seconds, false, NULL, error) < 0) {
+        DirtyRateReading now;
+        char *ignored = NULL;
+        if (dirty_rate_read(domain, host_name, &now, &ignored) < 0 ||
+            now.status != DIRTY_RATE_MEASURING) {
+            free(ignored);
+            return -1;
+        }
+        if (error) {
+            free(*error);
+            *error = NULL;
+        }
+        before = now;
+        theirs = true;
+    }
     /* QEMU answers after `seconds`; allow as much again and a few seconds on a
      * loaded host. */
     unsigned waited_ms = 0, limit_ms = seconds * 2000u + 5000u;
@@ -424,7 +440,7 @@ double preflight_measure_dirty_rate(virDomainPtr domain, const char *host_name, 
                              host_name ? host_name : "source");
         if (dirty_rate_read(domain, host_name, &reading, error) < 0)
             return -1;
-        bool fresh = reading.start_time != before.start_time ||
+        bool fresh = theirs || reading.start_time != before.start_time ||
                      before.status != DIRTY_RATE_MEASURED;
         if (reading.status == DIRTY_RATE_MEASURED && reading.has_rate && fresh)
             return (double)reading.megabytes_per_second;

@@ -20,6 +20,7 @@
 #include "actions.h"
 #include "app_state.h"
 #include "colors.h"
+#include "form_preflight.h"
 #include "keys.h"
 #include "screen.h"
 
@@ -455,6 +456,8 @@ static int run_loop(App *app)
         now = monotonic_ms();
         play_demo(app, now);
         actions_follow_selection(app);
+        if (app->form && form_preflight_follow(app->form, app->core, &app->snapshot, now))
+            app->redraw = REDRAW_ALL;
         if (now >= next_tick) {
             next_tick = now + TICK_MS - now % TICK_MS;
             app->redraw |= REDRAW_HEADER | REDRAW_DETAIL;

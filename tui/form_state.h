@@ -65,6 +65,12 @@ struct _MigrationForm {
     char **checks;                /* pre-flight lines; NULL until set */
     size_t check_count;
     bool checks_set;
+    /* Following core's pre-flight checks (tui/form_preflight.c). */
+    uint64_t preflight_signature;     /* destination + options as last seen */
+    uint64_t preflight_changed_ms;    /* when they last changed (debounce) */
+    uint64_t preflight_requested;     /* the signature last sent to core, 0: none */
+    int preflight_generation;         /* core's answer to that request */
+    uint64_t preflight_shown;         /* which report state the lines show */
 
     int focus;                    /* a FormFieldId, FORM_FOCUS_LAUNCH or _CANCEL */
     size_t scroll;                /* first field-area line shown */

@@ -2,7 +2,7 @@
 # The migration form in the real console, at 120x40 in a UTF-8 locale and at
 # 80x24 in the C locale (ASCII drawing):
 #   - m opens it on the selected guest with virtmig's defaults, and the virsh
-#     preview shows them; the pre-flight section says it has not run;
+#     preview shows them; the pre-flight checks run on their own;
 #   - a wrong combination (live off, offline and post-copy on) puts libvirt's
 #     reason right under the post-copy field and disables Launch;
 #   - a number with a bad unit is refused at its field;
@@ -40,7 +40,9 @@ for setup in "120 40 C.UTF-8" "80 24 C"; do
     e2e_assert_screen "Destination host +< labhost[0-9] >" "a destination host is chosen"
     e2e_assert_screen "migrate --live --p2p --persistent" \
         "the virsh preview shows virtmig's defaults (live, p2p, persistent)"
-    e2e_assert_screen "pre-flight checks: not run yet" "the pre-flight section is there"
+    e2e_assert_screen "Pre-flight checks" "the pre-flight section is there"
+    e2e_wait_for "towards labhost[0-9]: [0-9]+ FAIL" 30 \
+        "the pre-flight checks run on their own when the form opens"
     e2e_assert_screen "\[ Launch \] +\[ Cancel \] +Ready" "Launch is enabled on the defaults"
 
     # live off, offline on, post-copy on: post-copy needs a live migration
