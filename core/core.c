@@ -183,6 +183,25 @@ void core_wake_drain(Core *core)
     }
 }
 
+/* Sizes a snapshot array for count items (contents undefined; the copies
+ * below overwrite them). A same-size realloc keeps the block, so a front end
+ * that updates one snapshot pays no allocation for it. */
+static int resize_array(void **array, size_t count, size_t size)
+{
+    if (count == 0) {
+        free(*array);
+        *array = NULL;
+        return 0;
+    }
+    void *resized = realloc(*array, count * size);
+    if (!resized)
+        return -1;
+    *array = resized;
+    return 0;
+}
+
+/* Fills out, whose counts are 0 and whose arrays are NULL or left from an
+ * earlier snapshot (their items already released). */
 static int snapshot_fill_locked(Core *core, CoreSnapshot *out)
 {
     size_t domain_count = 0;
@@ -190,14 +209,13 @@ static int snapshot_fill_locked(Core *core, CoreSnapshot *out)
         domain_count += core->hosts[i].domain_count;
 
     out->generation = core->generation;
-    if ((core->host_count && !(out->hosts = calloc(core->host_count, sizeof(*out->hosts)))) ||
-        (domain_count && !(out->domains = calloc(domain_count, sizeof(*out->domains)))) ||
-        (core->migration_count &&
-         !(out->migrations = calloc(core->migration_count, sizeof(*out->migrations)))) ||
-        (core->message_count &&
-         !(out->messages = calloc(core->message_count, sizeof(*out->messages)))) ||
-        (core->credential_count &&
-         !(out->credentials = calloc(core->credential_count, sizeof(*out->credentials)))))
+    if (resize_array((void **)&out->hosts, core->host_count, sizeof(*out->hosts)) < 0 ||
+        resize_array((void **)&out->domains, domain_count, sizeof(*out->domains)) < 0 ||
+        resize_array((void **)&out->migrations, core->migration_count,
+                     sizeof(*out->migrations)) < 0 ||
+        resize_array((void **)&out->messages, core->message_count, sizeof(*out->messages)) < 0 ||
+        resize_array((void **)&out->credentials, core->credential_count,
+                     sizeof(*out->credentials)) < 0)
         return -1;
 
     for (size_t i = 0; i < core->host_count; i++) {
@@ -229,6 +247,49 @@ static int snapshot_fill_locked(Core *core, CoreSnapshot *out)
         out->credential_count++;
     }
     return engine_preflight_snapshot_locked(core, out);
+}
+
+/* Frees what the items of a snapshot own, keeping its arrays for reuse. */
+static void snapshot_release_items(CoreSnapshot *snapshot)
+{
+    for (size_t i = 0; i < snapshot->host_count; i++)
+        host_view_clear(&snapshot->hosts[i]);
+    for (size_t i = 0; i < snapshot->domain_count; i++)
+        domain_view_clear(&snapshot->domains[i]);
+    for (size_t i = 0; i < snapshot->migration_count; i++)
+        migration_view_clear(&snapshot->migrations[i]);
+    for (size_t i = 0; i < snapshot->message_count; i++)
+        core_message_clear(&snapshot->messages[i]);
+    for (size_t i = 0; i < snapshot->credential_count; i++)
+        credential_request_clear(&snapshot->credentials[i]);
+    free(snapshot->preflights);
+    snapshot->preflights = NULL;
+    snapshot->host_count = snapshot->domain_count = snapshot->migration_count = 0;
+    snapshot->message_count = snapshot->credential_count = snapshot->preflight_count = 0;
+}
+
+int core_snapshot_update(Core *core, CoreSnapshot *snapshot)
+{
+    if (!snapshot)
+        return -1;
+    if (!core) {
+        core_snapshot_clear(snapshot);
+        return -1;
+    }
+    pthread_mutex_lock(&core->lock);
+    bool unchanged = snapshot->hosts && snapshot->generation == core->generation;
+    pthread_mutex_unlock(&core->lock);
+    if (unchanged)
+        return 1;
+
+    /* Freeing the old strings needs no lock: do it before taking it. */
+    snapshot_release_items(snapshot);
+    pthread_mutex_lock(&core->lock);
+    int rc = snapshot_fill_locked(core, snapshot);
+    pthread_mutex_unlock(&core->lock);
+    if (rc < 0)
+        core_snapshot_clear(snapshot);
+    return rc;
 }
 
 int core_snapshot(Core *core, CoreSnapshot *out)

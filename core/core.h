@@ -199,6 +199,13 @@ void core_wake_drain(Core *core);
  * or -1 on allocation failure (then *out is empty). */
 int core_snapshot(Core *core, CoreSnapshot *out);
 void core_snapshot_clear(CoreSnapshot *snapshot);
+/* The same into a snapshot the caller keeps from one wakeup to the next
+ * (zeroed, or filled by an earlier core_snapshot/core_snapshot_update): its
+ * arrays are reused, and nothing is copied when nothing changed. Returns 1
+ * when unchanged (the snapshot is as it was), 0 when copied anew, -1 on
+ * allocation failure (then *snapshot is empty). Cheaper than
+ * core_snapshot + core_snapshot_clear with thousands of domains. */
+int core_snapshot_update(Core *core, CoreSnapshot *snapshot);
 
 /* ---- requests (all return at once) --------------------------------- */
 

@@ -372,6 +372,7 @@ static void refresh_inventory(HostWorker *worker)
     }
     free(worker->last_refresh_error);
     worker->last_refresh_error = NULL;
+    inventory_sort(&inventory);
 
     pthread_mutex_lock(&core->lock);
     HostSlot *slot = &core->hosts[worker->index];

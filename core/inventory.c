@@ -130,64 +130,105 @@ int inventory_fetch(virConnectPtr conn, const char *host_name, Inventory *out, c
     return ret;
 }
 
-static int compare_views_by_uuid(const void *a, const void *b)
+static int compare_records_by_name(const void *a, const void *b)
 {
-    return strcmp(((const DomainView *)a)->uuid, ((const DomainView *)b)->uuid);
+    const InventoryRecord *x = a, *y = b;
+    int by_name = strcmp(x->name, y->name);
+    return by_name ? by_name : strcmp(x->uuid, y->uuid);
 }
 
-static int compare_views_by_name(const void *a, const void *b)
+void inventory_sort(Inventory *inventory)
 {
-    const DomainView *x = a, *y = b;
-    int by_name = strcmp(x->name ? x->name : "", y->name ? y->name : "");
-    return by_name ? by_name : strcmp(x->uuid, y->uuid);
+    if (inventory->count > 1)
+        qsort(inventory->records, inventory->count, sizeof(*inventory->records),
+              compare_records_by_name);
+}
+
+static void view_update(DomainView *view, const InventoryRecord *record, size_t host_index)
+{
+    view->host_index = host_index;
+    view->state = (DomainRunState)record->state;
+    view->state_reason = record->reason;
+    view->persistent = record->persistent;
+    view->vcpus = record->vcpus;
+    view->memory_kib = record->memory_kib;
+    view->max_memory_kib = record->max_memory_kib;
+}
+
+/* The common refresh: the same domains in the same order. Updates in place
+ * (no allocation, no copy of the histories) and returns true; false when the
+ * set or the order changed. */
+static bool merge_in_place(const Inventory *inventory, size_t host_index, DomainView *domains,
+                           size_t domain_count)
+{
+    if (inventory->count != domain_count)
+        return false;
+    for (size_t i = 0; i < domain_count; i++) {
+        if (strcmp(domains[i].uuid, inventory->records[i].uuid) != 0 ||
+            !domains[i].name || strcmp(domains[i].name, inventory->records[i].name) != 0)
+            return false;
+    }
+    for (size_t i = 0; i < domain_count; i++)
+        view_update(&domains[i], &inventory->records[i], host_index);
+    return true;
+}
+
+static int compare_view_pointers_by_uuid(const void *a, const void *b)
+{
+    const DomainView *x = *(DomainView *const *)a, *y = *(DomainView *const *)b;
+    return strcmp(x->uuid, y->uuid);
 }
 
 int inventory_merge(const Inventory *inventory, size_t host_index,
                     DomainView **domains, size_t *domain_count)
 {
+    if (merge_in_place(inventory, host_index, *domains, *domain_count))
+        return 0;
+
     DomainView *fresh = NULL;
+    DomainView **by_uuid = NULL;
     if (inventory->count > 0 && !(fresh = calloc(inventory->count, sizeof(*fresh))))
         return -1;
-
-    /* Sorting the old list by UUID makes each lookup a bsearch: hosts with
-     * thousands of domains refresh every second. */
+    /* Lookups by UUID through a sorted array of pointers: the views are big
+     * (their histories), sorting pointers keeps this cheap for thousands. */
+    if (*domain_count > 0 && !(by_uuid = malloc(sizeof(*by_uuid) * *domain_count))) {
+        free(fresh);
+        return -1;
+    }
+    for (size_t i = 0; i < *domain_count; i++)
+        by_uuid[i] = &(*domains)[i];
     if (*domain_count > 1)
-        qsort(*domains, *domain_count, sizeof(**domains), compare_views_by_uuid);
+        qsort(by_uuid, *domain_count, sizeof(*by_uuid), compare_view_pointers_by_uuid);
 
     for (size_t i = 0; i < inventory->count; i++) {
         const InventoryRecord *record = &inventory->records[i];
         DomainView key;
+        DomainView *key_pointer = &key;
         memcpy(key.uuid, record->uuid, sizeof(key.uuid));
-        DomainView *old = *domain_count == 0 ? NULL : bsearch(&key, *domains, *domain_count, sizeof(**domains),
-                                  compare_views_by_uuid);
+        DomainView **old = *domain_count == 0 ? NULL
+                           : bsearch(&key_pointer, by_uuid, *domain_count, sizeof(*by_uuid),
+                                     compare_view_pointers_by_uuid);
         DomainView *view = &fresh[i];
         if (old)
-            *view = *old;          /* keeps history, watch flag and job; the name
+            *view = **old;         /* keeps history, watch flag and job; the name
                                     * pointer is replaced just below */
         memcpy(view->uuid, record->uuid, sizeof(view->uuid));
         view->name = strdup(record->name);
         if (!view->name) {
-            /* Out of memory halfway: the old list is untouched (only
-             * reordered), keep it. */
+            /* Out of memory halfway: the old list is untouched, keep it. */
             for (size_t j = 0; j < i; j++)
                 free(fresh[j].name);
             free(fresh);
+            free(by_uuid);
             return -1;
         }
-        view->host_index = host_index;
-        view->state = (DomainRunState)record->state;
-        view->state_reason = record->reason;
-        view->persistent = record->persistent;
-        view->vcpus = record->vcpus;
-        view->memory_kib = record->memory_kib;
-        view->max_memory_kib = record->max_memory_kib;
+        view_update(view, record, host_index);
     }
 
     for (size_t i = 0; i < *domain_count; i++)
         domain_view_clear(&(*domains)[i]);
     free(*domains);
-    if (inventory->count > 1)
-        qsort(fresh, inventory->count, sizeof(*fresh), compare_views_by_name);
+    free(by_uuid);
     *domains = fresh;
     *domain_count = inventory->count;
     return 0;

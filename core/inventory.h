@@ -31,11 +31,17 @@ typedef struct {
 int inventory_fetch(virConnectPtr conn, const char *host_name, Inventory *out, char **error);
 void inventory_clear(Inventory *inventory);    /* accepts NULL */
 
-/* Replaces a host's published domains with the inventory, keeping what the
- * inventory does not carry (dirty-rate history and watch flag, job) for
- * domains already known by UUID. *domains is reallocated; the result is
- * sorted by name. Returns 0, or -1 when out of memory (then *domains is
- * unchanged). */
+/* Sorts the records by name (then UUID), the order the domains are
+ * published in. inventory_fetch leaves them unsorted so this costly part can
+ * run outside any lock. */
+void inventory_sort(Inventory *inventory);
+
+/* Replaces a host's published domains with the (sorted) inventory, keeping
+ * what the inventory does not carry (dirty-rate history and watch flag, job)
+ * for domains already known by UUID. When the same domains come back in the
+ * same order (the usual refresh) they are updated in place; otherwise
+ * *domains is reallocated. Returns 0, or -1 when out of memory (then
+ * *domains is unchanged). */
 int inventory_merge(const Inventory *inventory, size_t host_index,
                     DomainView **domains, size_t *domain_count);
 

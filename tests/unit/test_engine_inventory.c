@@ -52,6 +52,7 @@ static void test_merge_into_empty_sorts_by_name(void **state)
     DomainView *domains = NULL;
     size_t count = 0;
 
+    inventory_sort(&inventory);
     assert_int_equal(inventory_merge(&inventory, 2, &domains, &count), 0);
     assert_int_equal(count, 3);
     assert_string_equal(domains[0].name, "alpha");
@@ -80,6 +81,7 @@ static void test_merge_keeps_history_by_uuid(void **state)
     add_record(&first, UUID_B, "db", DOMAIN_RUNNING, 1024);
     DomainView *domains = NULL;
     size_t count = 0;
+    inventory_sort(&first);
     assert_int_equal(inventory_merge(&first, 0, &domains, &count), 0);
 
     /* What only the engine knows about "web" (sorted second: db, web). */
@@ -96,6 +98,7 @@ static void test_merge_keeps_history_by_uuid(void **state)
     Inventory second = { 0 };
     add_record(&second, UUID_C, "cache", DOMAIN_RUNNING, 256);
     add_record(&second, UUID_A, "web-renamed", DOMAIN_PAUSED, 2048);
+    inventory_sort(&second);
     assert_int_equal(inventory_merge(&second, 0, &domains, &count), 0);
     assert_int_equal(count, 2);
     assert_string_equal(domains[0].name, "cache");
@@ -117,6 +120,38 @@ static void test_merge_keeps_history_by_uuid(void **state)
     assert_int_equal(inventory_merge(&empty, 0, &domains, &count), 0);
     assert_int_equal(count, 0);
     assert_null(domains);
+
+    free_domains(domains, count);
+    inventory_clear(&first);
+    inventory_clear(&second);
+}
+
+static void test_unchanged_refresh_updates_in_place(void **state)
+{
+    (void)state;
+    Inventory first = { 0 };
+    add_record(&first, UUID_A, "a", DOMAIN_RUNNING, 1024);
+    add_record(&first, UUID_B, "b", DOMAIN_RUNNING, 1024);
+    inventory_sort(&first);
+    DomainView *domains = NULL;
+    size_t count = 0;
+    assert_int_equal(inventory_merge(&first, 1, &domains, &count), 0);
+    DomainView *before = domains;
+    char *name_before = domains[1].name;
+    engine_push_dirty_rate(&domains[1], 3.0, 10);
+
+    Inventory second = { 0 };
+    add_record(&second, UUID_B, "b", DOMAIN_PAUSED, 4096);
+    add_record(&second, UUID_A, "a", DOMAIN_RUNNING, 512);
+    inventory_sort(&second);
+    assert_int_equal(inventory_merge(&second, 1, &domains, &count), 0);
+    /* Same array, same strings: nothing reallocated or copied. */
+    assert_ptr_equal(domains, before);
+    assert_ptr_equal(domains[1].name, name_before);
+    assert_int_equal(domains[1].state, DOMAIN_PAUSED);
+    assert_int_equal(domains[1].memory_kib, 4096);
+    assert_int_equal(domains[0].memory_kib, 512);
+    assert_int_equal(domains[1].dirty_rate_count, 1);
 
     free_domains(domains, count);
     inventory_clear(&first);
@@ -218,6 +253,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_merge_into_empty_sorts_by_name),
         cmocka_unit_test(test_merge_keeps_history_by_uuid),
+        cmocka_unit_test(test_unchanged_refresh_updates_in_place),
         cmocka_unit_test(test_dirty_rate_history_drops_oldest),
         cmocka_unit_test(test_view_copies_are_deep),
         cmocka_unit_test(test_snapshot_lookups),
