@@ -21,6 +21,8 @@
  *     bandwidth 200 after 3           set bandwidth in MiB/s (or "unlimited")
  *     postcopy after 2                needs a migration launched with post-copy
  *     suspend after 2                 pause the guest: it stops dirtying memory
+ *                                     (only a ladder that names it may: choosing
+ *                                     such a ladder is the operator's consent)
  *     abort after 5                   the guest keeps running on the source
  * "after N" counts iterations without a new low-water mark (1..1000). Nothing
  * may follow abort; steps after postcopy are skipped once post-copy runs (a

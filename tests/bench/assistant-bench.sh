@@ -139,7 +139,7 @@ record() {
         downtime="- (aborted)"
         iterations=$(field "Iteration" "$LOG/$method.job" 2>/dev/null)
     fi
-    ROWS+=("$(printf '| %-28s | %-9s | %-10s | %-16s | %-10s |' "$method" "$done" "$total" \
+    ROWS+=("$(printf '| %-29s | %-9s | %-10s | %-16s | %-10s |' "$method" "$done" "$total" \
         "${downtime:-?}" "${iterations:-?}")")
     say "$method: completed=$done total=$total downtime=${downtime:-?} iterations=${iterations:-?}"
 }
@@ -191,6 +191,6 @@ echo "hot (512 MiB, 200 MiB rewritten at ~100 MiB/s) labhost1 -> labhost2, bandw
 echo "bound ${BOUND_S} s; ramp: ${RAMP_STEPS} steps to ${RAMP_CAP_MS} ms every ${RAMP_DELAY_S} s."
 echo "nproc $(nproc), CPU: $CPU, accelerator: $LAB_ACCEL"
 echo
-echo "| method                       | completed | total time | actual downtime  | iterations |"
-echo "|------------------------------|-----------|------------|------------------|------------|"
+echo "| method                        | completed | total time | actual downtime  | iterations |"
+echo "|-------------------------------|-----------|------------|------------------|------------|"
 printf '%s\n' "${ROWS[@]}"
