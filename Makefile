@@ -40,6 +40,10 @@ SSUP_OBJ  := $(SUPPORT_SRC:%.c=$(BUILD)/san/%.o)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 
+# Object files are intermediate in the pattern chains above; keep them so a
+# second build (make all, then make tests) does not compile everything again.
+.SECONDARY:
+
 .PHONY: all deps check unit integration e2e demo lab-up lab-down lab-status lab-reset \
         install clean screenshots tests
 

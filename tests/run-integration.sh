@@ -4,6 +4,7 @@
 set -uo pipefail
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/lsan.supp:print_suppressions=0}
 if ! tests/lab/lab.sh status >/dev/null 2>&1; then
     echo "integration: the lab is not running: 'make lab-up' first (make check does it)" >&2
     exit 1

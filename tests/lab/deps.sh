@@ -8,7 +8,7 @@ packages=(
     gcc make pkg-config libvirt-dev libncurses-dev libxml2-dev libcmocka-dev
     # lab: libvirt daemons with the QEMU driver, the guest kernel (32-bit multiboot)
     libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
-    gcc-multilib binutils iproute2 util-linux procps
+    gcc-multilib binutils iproute2 util-linux procps locales
     # tests: UI tests in tmux, valgrind for the TUI binary
     tmux valgrind
 )
