@@ -20,7 +20,7 @@ enum {
 
 typedef enum {
     OPT_HELP, OPT_VERSION, OPT_CONNECT, OPT_LAB, OPT_HOSTS, OPT_THEME, OPT_REFRESH,
-    OPT_JOURNAL, OPT_DEMO, OPT_JSON, OPT_WAIT, OPT_TAIL, OPT_FROM, OPT_TO,
+    OPT_JOURNAL, OPT_DEMO, OPT_JSON, OPT_WAIT, OPT_TAIL, OPT_FROM, OPT_TO, OPT_PREFLIGHT,
     OPT_GLOBAL_COUNT
 } GlobalOption;
 
@@ -47,6 +47,7 @@ static const GlobalSpec global_options[] = {
     { OPT_TAIL,    "tail",    0,   "N",       FOR_JOURNAL },
     { OPT_FROM,    "from",    0,   "HOST",    FOR_MIGRATE },
     { OPT_TO,      "to",      0,   "HOST",    FOR_MIGRATE },
+    { OPT_PREFLIGHT, "preflight", 0, NULL,    FOR_MIGRATE },
 };
 #define GLOBAL_COUNT (sizeof(global_options) / sizeof(global_options[0]))
 
@@ -147,6 +148,7 @@ static int apply_global(CliArgs *args, ParseState *state, const GlobalSpec *spec
     case OPT_VERSION: args->version = true; return 0;
     case OPT_LAB:     args->lab = true; return 0;
     case OPT_JSON:    args->json = true; return 0;
+    case OPT_PREFLIGHT: args->preflight = true; return 0;
     case OPT_CONNECT: return add_connect_uri(args, value, error, size);
     case OPT_HOSTS:   return set_string(&args->hosts_file, value, spec->name, error, size);
     case OPT_THEME:   return set_string(&args->theme, value, spec->name, error, size);
@@ -470,6 +472,8 @@ void cli_print_usage(FILE *out, CliCommand command)
               "Exits 0 when the migration completed, 1 when it failed, 2 on bad options.\n\n"
               "      --json             one JSON object per line\n"
               "      --wait SECONDS     how long to wait for the hosts (default 10)\n"
+              "      --preflight        run the console's pre-flight checks first; a failed\n"
+              "                         check stops here (exit 2)\n"
               "\nMigrate options (as virsh migrate spells them; default: --live --p2p "
               "--persistent):\n", out);
         cli_migrate_args_print_help(out);

@@ -43,6 +43,7 @@ typedef struct {
     size_t tail;              /* --tail N: last N journal entries; 0: all */
     char *domain;             /* migrate: the positional DOMAIN (name or UUID) */
     char *from_host, *to_host;   /* migrate: --from / --to (host name or URI) */
+    bool preflight;           /* migrate --preflight: the console's checks first */
     CliMigrateArgs migrate;   /* migrate: the virsh-style options */
 } CliArgs;
 

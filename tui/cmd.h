@@ -56,6 +56,12 @@ int cmd_migrate_prepare(const CliArgs *args, const HostsConf *hosts, size_t *sou
 int cmd_migrate(Core *core, const CliArgs *args, size_t source, size_t dest,
                 const CmdStreams *streams);
 
+/* migrate --preflight (cmd_preflight.c): runs the engine's pre-flight checks
+ * and prints them. Returns CMD_EXIT_OK to go on, CMD_EXIT_USAGE when a check
+ * failed, CMD_EXIT_FAILED when the checks could not run. */
+int cmd_preflight(Core *core, size_t source, const char *domain_uuid, size_t dest,
+                  const MigrateOptions *options, bool json, const CmdStreams *streams);
+
 /* Prints the journal (a table, or the raw JSON lines with --json). */
 int cmd_journal(const CliArgs *args, const CmdStreams *streams);
 

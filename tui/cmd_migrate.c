@@ -388,6 +388,14 @@ int cmd_migrate(Core *core, const CliArgs *args, size_t source, size_t dest,
         goto cleanup;
     }
 
+    if (args->preflight) {
+        status = cmd_preflight(core, source, domain->uuid, dest, &args->migrate.options,
+                               args->json, streams);
+        if (status != CMD_EXIT_OK)
+            goto cleanup;
+        status = CMD_EXIT_FAILED;
+    }
+
     report = migrate_report_new(streams, args->json, args->migrate.postcopy_after_precopy);
     if (!report) {
         fprintf(streams->err, "virtmig migrate: out of memory\n");

@@ -133,7 +133,8 @@ listed_on() {   # listed_on FILE HOST NAME STATE: is NAME in STATE on HOST?
 # ---- there ----------------------------------------------------------------
 # --undefinesource both ways, so no inactive copy of idle stays behind.
 run migrate-there 0 "$VIRTMIG" --lab --journal "$journal" migrate idle --from "$idle_home" \
-    --to "$idle_away" --bandwidth 200 --undefinesource
+    --to "$idle_away" --bandwidth 200 --undefinesource --preflight
+expect_in migrate-there out "pre-flight towards $idle_away: 0 failed"
 expect_in migrate-there out "virsh -c "
 expect_in migrate-there out " migrate "
 expect_in migrate-there out "completed: idle runs on $idle_away"
@@ -202,6 +203,15 @@ if [ -n "$local_disk_home" ]; then
         --to "$(other_than "$local_disk_home")"
     expect_in refused-by-libvirt err "virtmig migrate: failed: "
     expect_in refused-by-libvirt err "Unsafe migration"
+    # With --preflight the storage check says so first, and nothing is launched.
+    run refused-by-preflight 2 "$VIRTMIG" --lab migrate local-disk --from "$local_disk_home" \
+        --to "$(other_than "$local_disk_home")" --preflight
+    expect_in refused-by-preflight out "FAIL    storage: vda:"
+    expect_in refused-by-preflight out "enable copy-storage-all"
+    expect_in refused-by-preflight err "a pre-flight check failed"
+    if grep -q "virsh -c" "$work/refused-by-preflight.out"; then
+        fail "refused-by-preflight: a migration was launched"
+    fi
 fi
 
 # ---- an unreachable destination: exit 1 with libvirt's message ---------------

@@ -80,6 +80,12 @@ static void check_migrate(const CliArgs *a)
     assert_true(a->migrate.options.postcopy);
 }
 
+static void check_preflight(const CliArgs *a)
+{
+    assert_true(a->preflight);
+    assert_string_equal(a->domain, "idle");
+}
+
 static void check_migrate_offline(const CliArgs *a)
 {
     assert_string_equal(a->domain, "vm-2");
@@ -131,6 +137,8 @@ static const AcceptCase accept_cases[] = {
         "--to", "b", NULL }, CLI_COMMAND_MIGRATE, check_migrate_offline },
     { { "migrate", "--from", "a", "--to", "b", "--", "-odd-name", NULL }, CLI_COMMAND_MIGRATE,
       check_dash_domain },
+    { { "migrate", "idle", "--preflight", "--from", "a", "--to", "b", NULL }, CLI_COMMAND_MIGRATE,
+      check_preflight },
     { { "journal", "--tail", "5", "--json", "--journal", "/tmp/j", NULL }, CLI_COMMAND_JOURNAL,
       check_journal },
     { { "-h", NULL }, CLI_COMMAND_CONSOLE, check_help },
@@ -185,6 +193,7 @@ static const RejectCase reject_cases[] = {
                            "'virtmig migrate' or 'virtmig journal'" },
     { { "--from", "a", NULL }, "--from needs a command: it applies to 'virtmig migrate'" },
     { { "list", "--bandwidth", "5", NULL }, "--bandwidth is a migrate option" },
+    { { "list", "--preflight", NULL }, "--preflight does not apply to 'virtmig list'" },
     { { "--live", NULL }, "--live is a migrate option" },
     { { "list", "extra", NULL }, "unexpected argument 'extra': virtmig list takes no arguments" },
     { { "migrate", NULL }, "virtmig migrate: which domain?" },
