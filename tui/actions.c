@@ -540,9 +540,10 @@ unsigned action_dialog_accepted(App *app)
     case DIALOG_FOR_ASSISTANT: {
         const char *ladder = dialog_text_value(app->dialog);
         bool off = !ladder || strspn(ladder, " \t") == strlen(ladder);
-        report_request(app, core_request_assistant(app->core, app->dialog_migration_id,
-                                                   off ? NULL : ladder, &error),
-                       error, off ? "assistant off for" : "assistant ladder for", name);
+        /* The call first: it sets error, which is an argument too. */
+        int rc = core_request_assistant(app->core, app->dialog_migration_id,
+                                        off ? NULL : ladder, &error);
+        report_request(app, rc, error, off ? "assistant off for" : "assistant ladder for", name);
         break;
     }
     case DIALOG_FOR_SUSPEND: {
