@@ -393,20 +393,33 @@ static int call_migrate(const MigrationRunRequest *request, const MigrateParams 
 
 /* Max downtime is no migrate parameter in 9.0: libvirt stores it in QEMU's
  * migration parameters, which the job then uses, so it is set on the source
- * domain just before the call. */
-static void apply_max_downtime(const MigrationRunRequest *request, const MigrateParams *params,
-                               const char *context)
+ * domain just before the call (verified on the lab: the running job reports
+ * it). QEMU keeps it after the job, so a launch that leaves the guest on the
+ * source puts the previous limit back (restore_max_downtime): the next launch
+ * must not inherit this one's. Returns true when *previous_ms needs restoring. */
+static bool apply_max_downtime(const MigrationRunRequest *request, const MigrateParams *params,
+                               const char *context, unsigned long long *previous_ms)
 {
     if (!params->max_downtime_ms || (params->flags & VIR_MIGRATE_OFFLINE))
-        return;
+        return false;
+    bool have_previous = virDomainMigrateGetMaxDowntime(request->domain, previous_ms, 0) == 0;
     if (virDomainMigrateSetMaxDowntime(request->domain, params->max_downtime_ms, 0) == 0)
-        return;
+        return have_previous && *previous_ms != params->max_downtime_ms;
     char *error = libvirt_error_message("%s: set max downtime %llu ms", context,
                                         (unsigned long long)params->max_downtime_ms);
     const MigrationRunCallbacks *cb = &request->callbacks;
     if (cb->on_note && error)
         cb->on_note(true, error, cb->opaque);
     free(error);
+    return false;
+}
+
+/* Only when the guest is still active on the source: after a completed
+ * migration there is nothing left to restore (and no domain to ask). */
+static void restore_max_downtime(virDomainPtr domain, unsigned long long previous_ms)
+{
+    if (virDomainIsActive(domain) == 1)
+        virDomainMigrateSetMaxDowntime(domain, previous_ms, 0);
 }
 
 static void start_watch(Watch *watch)
@@ -462,8 +475,9 @@ int migration_run(const MigrationRunRequest *request, MigrationRunResult *result
         return -1;
     }
 
-    if (!request->postcopy_resume)
-        apply_max_downtime(request, &params, watch.context);
+    unsigned long long previous_downtime_ms = 0;
+    bool restore_downtime = !request->postcopy_resume &&
+        apply_max_downtime(request, &params, watch.context, &previous_downtime_ms);
     CompletedCapture *capture = NULL;
     int event_id = listen_completed(request->domain, &capture);
 
@@ -479,6 +493,8 @@ int migration_run(const MigrationRunRequest *request, MigrationRunResult *result
                   strerror(rc));
         if (event_id >= 0)
             virConnectDomainEventDeregisterAny(virDomainGetConnect(request->domain), event_id);
+        if (restore_downtime)
+            restore_max_downtime(request->domain, previous_downtime_ms);
         pthread_cond_destroy(&watch.cond);
         pthread_mutex_destroy(&watch.lock);
         pthread_mutex_destroy(&watch.callback_lock);
@@ -495,6 +511,8 @@ int migration_run(const MigrationRunRequest *request, MigrationRunResult *result
     }
     finish_watch(&watch);
     pthread_join(watcher, NULL);
+    if (restore_downtime)
+        restore_max_downtime(request->domain, previous_downtime_ms);
 
     result->saw_job = watch.saw_job;
     result->saw_postcopy = watch.saw_postcopy;

@@ -184,9 +184,13 @@ static void test_abort_leaves_guest_on_source(void **state)
     MigrateOptions options;
     mig_options(&options);
     options.bandwidth_mibs = 10;   /* slow: the abort lands mid-flight */
+    options.max_downtime_ms = 150;
 
     AbortPlan plan = { .domain = mig_domain((size_t)home, STEADY),
                        .host = mig_host_name((size_t)home) };
+    /* The launch's max downtime must not outlive it on the source. */
+    unsigned long long downtime_before = 0;
+    assert_int_equal(virDomainMigrateGetMaxDowntime(plan.domain, &downtime_before, 0), 0);
     MigRun *run = calloc(1, sizeof(*run));
     run->react = abort_when_moving;
     run->test = &plan;
@@ -213,6 +217,9 @@ static void test_abort_leaves_guest_on_source(void **state)
     mig_domain_state((size_t)home, STEADY, &state_now, &reason);
     assert_int_equal(state_now, VIR_DOMAIN_RUNNING);
     assert_int_equal(mig_where(STEADY, false), home);
+    unsigned long long downtime_after = 0;
+    assert_int_equal(virDomainMigrateGetMaxDowntime(plan.domain, &downtime_after, 0), 0);
+    assert_int_equal(downtime_after, downtime_before);
     /* The cancelled job's statistics say so. */
     if (run->run.have_completed)
         assert_int_equal(run->run.completed.type, JOB_TYPE_CANCELLED);
