@@ -242,6 +242,38 @@ static const char *job_type_name(JobType type)
     return "?";
 }
 
+/* A stat line whose value wraps at spaces over as many lines as it needs
+ * (the ladder and the next step are read whole, not cut off). */
+static int stat_lines_wrapped(WINDOW *window, UiRect area, int line, const char *label,
+                              const char *value)
+{
+    const int width = area.width - 19;
+    if (width < 16)
+        return stat_line(window, area, line, label, value);
+    const char *rest = value;
+    char piece[512];
+    do {
+        size_t length = strlen(rest);
+        if ((int)length > width) {
+            length = (size_t)width;
+            while (length > 0 && rest[length] != ' ')
+                length--;
+            if (length == 0)
+                length = (size_t)width;
+        }
+        if (length >= sizeof piece)
+            length = sizeof piece - 1;
+        memcpy(piece, rest, length);
+        piece[length] = '\0';
+        line = stat_line(window, area, line, label, piece);
+        label = "";
+        rest += length;
+        while (*rest == ' ')
+            rest++;
+    } while (*rest && line < area.height);
+    return line;
+}
+
 /* The key that carries out a diagnosis' remedy, or NULL (next launch only). */
 static const char *remedy_key_label(const char *remedy_key)
 {
@@ -266,9 +298,9 @@ static int draw_assistant(WINDOW *window, UiRect area, int line, const Migration
 {
     char v[512];
     if (m->assistant_on) {
-        line = stat_line(window, area, line, "Assistant:", m->assistant_ladder);
-        line = stat_line(window, area, line, "Assistant step:", m->assistant_current);
-        line = stat_line(window, area, line, "Assistant next:", m->assistant_next);
+        line = stat_lines_wrapped(window, area, line, "Assistant:", m->assistant_ladder);
+        line = stat_lines_wrapped(window, area, line, "Assistant step:", m->assistant_current);
+        line = stat_lines_wrapped(window, area, line, "Assistant next:", m->assistant_next);
     } else if (migration_is_active(m)) {
         snprintf(v, sizeof v, "off (%s picks a ladder)", keys_label_for(KEY_ACTION_ASSISTANT));
         line = stat_line(window, area, line, "Assistant:", v);
@@ -295,7 +327,7 @@ static int draw_assistant(WINDOW *window, UiRect area, int line, const Migration
         const char *key = remedy_key_label(finding->remedy_key);
         snprintf(v, sizeof v, "%s -> %s%s%s%s", finding->text, finding->remedy_key,
                  key ? " [" : " (next launch)", key ? key : "", key ? "]" : "");
-        line = stat_line(window, area, line, i == 0 ? "Stall cause:" : "", v);
+        line = stat_lines_wrapped(window, area, line, i == 0 ? "Stall cause:" : "", v);
     }
     return line;
 }
