@@ -19,8 +19,9 @@
 #include "libvirt_error.h"
 #include "preflight.h"
 
-/* Reports kept (one per domain and destination asked about). */
-#define PREFLIGHT_REPORTS_KEPT 32
+/* Reports kept (one per domain and destination asked about; every snapshot
+ * copies them, ~5 KiB each). */
+#define PREFLIGHT_REPORTS_KEPT 8
 /* A published dirty-rate sample younger than this is used as is. */
 #define PREFLIGHT_SAMPLE_MAX_AGE_MS 30000u
 /* Otherwise one is measured for this long (QEMU: 1..60 s). */
