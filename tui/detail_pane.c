@@ -335,7 +335,7 @@ static int draw_assistant(WINDOW *window, UiRect area, int line, const Migration
 static void draw_job_stats(WINDOW *window, UiRect area, const MigrationView *m)
 {
     const JobStats *s = &m->last;
-    char v[128], a[UNITS_BUF], b[UNITS_BUF];
+    char v[128], a[UNITS_BUF];
     int line = draw_assistant(window, area, 0, m);
     line = stat_line(window, area, line, "Job type:", job_type_name(s->type));
 #define BYTES(field, bit, label)                                                          \
@@ -365,15 +365,17 @@ static void draw_job_stats(WINDOW *window, UiRect area, const MigrationView *m)
                          units_format_rate(a, sizeof a, (double)s->mem_bps));
     MS(downtime_ms, JS_DOWNTIME, s->type == JOB_TYPE_COMPLETED ? "Total downtime:"
                                                                : "Expected downtime:");
-    if (m->current_max_downtime_ms || m->current_bandwidth_mibs) {
-        snprintf(v, sizeof v, "%s%s%s", m->current_max_downtime_ms
-                     ? units_format_duration_ms(a, sizeof a, m->current_max_downtime_ms)
-                     : "default", m->current_bandwidth_mibs ? ", cap " : "",
-                 m->current_bandwidth_mibs
-                     ? units_format_rate(b, sizeof b,
-                                         (double)m->current_bandwidth_mibs * MIB_F) : "");
-        line = stat_line(window, area, line, "Max downtime:", v);
-    }
+    /* The limits in force now (as launched, or as last set with d / b). */
+    if (m->current_max_downtime_ms)
+        units_format_duration_ms(v, sizeof v, m->current_max_downtime_ms);
+    else
+        snprintf(v, sizeof v, "%u ms (default)", CONVERGENCE_DEFAULT_MAX_DOWNTIME_MS);
+    line = stat_line(window, area, line, "Max downtime:", v);
+    if (m->current_bandwidth_mibs)
+        units_format_rate(v, sizeof v, (double)m->current_bandwidth_mibs * MIB_F);
+    else
+        snprintf(v, sizeof v, "unlimited");
+    line = stat_line(window, area, line, "Bandwidth cap:", v);
     BYTES(data_processed, JS_DATA_PROCESSED, "Data processed:");
     BYTES(data_remaining, JS_DATA_REMAINING, "Data remaining:");
     BYTES(data_total, JS_DATA_TOTAL, "Data total:");

@@ -192,21 +192,38 @@ e2e_select()
     e2e_wait_for "NAME /$1 " 5 "the filter /$1 is applied"
 }
 
-# With the guest selected: turns dirty-rate sampling on and waits until it
-# measures a rate above zero. A guest just (re)started by the lab needs a few
-# seconds before its kernel writes memory; migrating it earlier would test an
-# idle guest.
+# With the guest selected: makes sure its dirty rate is sampled and waits
+# until it writes at least MIN MiB/s (default: anything) in three readings in
+# a row. A guest just (re)started by the lab needs seconds (more on a loaded
+# machine) before its kernel writes memory, and one early reading can be a
+# blip: migrating it before it really writes would test an idle guest.
 e2e_wait_dirtying()
 {
-    local guest=$1
+    local guest=$1 min=${2:-0} timeout=${3:-90}
     e2e_assert_screen "^ $guest on " "$guest is not the selected domain"
     # The console samples the selected domain by itself; w only if it is off.
     sleep 0.5
     if e2e_screen | grep -Eq "Dirty sampling: +off"; then
         e2e_keys w
     fi
-    e2e_wait_for "Dirty rate: +[1-9][0-9.]* (KiB|MiB|GiB)/s" 40 \
-        "a non-zero dirty rate of $guest is measured"
+    local deadline=$((SECONDS + timeout)) good=0 reading value unit mib last=""
+    while [ $SECONDS -lt $deadline ]; do
+        reading=$(e2e_screen | grep -Eo "Dirty rate: +[0-9.]+ (B|KiB|MiB|GiB)/s" | head -1)
+        value=$(echo "$reading" | awk '{print $3}')
+        unit=$(echo "$reading" | awk '{print $4}')
+        mib=$(awk -v v="${value:-0}" -v u="$unit" 'BEGIN {
+            f = (u == "GiB/s") ? 1024 : (u == "MiB/s") ? 1 : (u == "KiB/s") ? 1/1024 : 0;
+            print v * f }')
+        if [ -n "$reading" ] && awk -v m="$mib" -v min="$min" 'BEGIN { exit !(m > 0 && m >= min) }'; then
+            good=$((good + 1))
+            [ "$good" -ge 3 ] && return 0
+        else
+            good=0
+        fi
+        last=$reading
+        sleep 1
+    done
+    e2e_fail "$guest did not dirty at least ${min} MiB/s steadily within ${timeout}s (last: ${last:-none})"
 }
 
 # Waits until virtmig has exited; prints its status.

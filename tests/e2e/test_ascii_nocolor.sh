@@ -31,7 +31,7 @@ for size in "120 40" "80 24"; do
     e2e_wait_lab_shown
     assert_ascii "table"
     e2e_select steady
-    e2e_wait_dirtying steady
+    e2e_wait_dirtying steady 3
     e2e_wait_for "#" 10 "the ASCII graph or sparkline draws with #"
     assert_ascii "detail pane with a graph"
     codes=$(colour_codes)

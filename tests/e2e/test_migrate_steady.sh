@@ -14,7 +14,7 @@ migrate_steady()
     e2e_start "$width" "$height"
     e2e_wait_lab_shown
     e2e_select steady
-    e2e_wait_dirtying steady
+    e2e_wait_dirtying steady 3
     e2e_keys m
     e2e_wait_for "Migrate steady" 5 "the migration form opens on steady"
     e2e_form_focus "Bandwidth limit"

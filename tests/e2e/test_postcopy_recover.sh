@@ -12,7 +12,7 @@ e2e_lab_reset
 e2e_start 120 40
 e2e_wait_lab_shown
 e2e_select hot
-e2e_wait_dirtying hot
+e2e_wait_dirtying hot 30
 e2e_keys m
 e2e_wait_for "Migrate hot" 5 "the migration form opens on hot"
 e2e_form_focus "Allow post-copy"
@@ -20,7 +20,7 @@ e2e_keys Space
 e2e_form_focus "Post-copy bandwidth"
 e2e_type "5"
 e2e_form_focus "Bandwidth limit"
-e2e_type "50"
+e2e_type "20"
 e2e_wait_for "--postcopy-bandwidth 5" 5 "the virsh preview shows the post-copy bandwidth"
 e2e_form_launch
 e2e_wait_for "P switch to post-copy" 120 "post-copy is offered"

@@ -25,7 +25,7 @@ check_layout()
 e2e_start 120 40
 e2e_wait_lab_shown
 e2e_select steady
-e2e_wait_dirtying steady
+e2e_wait_dirtying steady 3
 e2e_keys m
 e2e_wait_for "Migrate steady" 5 "the migration form opens"
 # Resize with the form open: it redraws at the new size, border and all.
