@@ -4,7 +4,11 @@
  * followed without restarting the Core. */
 #include "test_engine_lab.h"
 
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 static int group_setup(void **state)
@@ -362,6 +366,94 @@ static void test_daemon_killed_then_back(void **state)
     core_free(core);
 }
 
+/* A "daemon" that accepts TCP connections (the kernel completes them from the
+ * backlog) and never says a word: libvirt's open then waits indefinitely. */
+static int silent_listener(int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in address = { .sin_family = AF_INET,
+                                   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+    socklen_t length = sizeof(address);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&address, sizeof(address)) < 0 ||
+        listen(fd, 16) < 0 || getsockname(fd, (struct sockaddr *)&address, &length) < 0)
+        return -1;
+    *port = ntohs(address.sin_port);
+    return fd;
+}
+
+static size_t thread_count(void)
+{
+    DIR *tasks = opendir("/proc/self/task");
+    size_t count = 0;
+    struct dirent *entry;
+    while (tasks && (entry = readdir(tasks)))
+        count += entry->d_name[0] != '.';
+    if (tasks)
+        closedir(tasks);
+    return count;
+}
+
+static bool silent_host_connecting(const CoreSnapshot *snapshot, void *opaque)
+{
+    size_t lab_hosts = *(size_t *)opaque;
+    return eng_all_connected(snapshot, &lab_hosts) &&
+           snapshot->hosts[lab_hosts].state == HOST_CONNECTING;
+}
+
+static void test_silent_host_blocks_nobody(void **state)
+{
+    (void)state;
+    size_t threads_before = thread_count();
+    int port = 0;
+    int listener = silent_listener(&port);
+    assert_true(listener >= 0);
+    char uri[128];
+    snprintf(uri, sizeof(uri), "qemu+tcp://127.0.0.1:%d/system", port);
+    HostSpec silent = { .name = "silenthost", .uri = uri };
+    size_t lab_hosts = eng_lab.host_count;
+
+    Core *core = eng_core_new(&silent);
+    CoreSnapshot snapshot;
+    /* The lab hosts connect and list while silenthost hangs in its open. */
+    assert_true(eng_wait(core, 15000, silent_host_connecting, &lab_hosts, &snapshot));
+    assert_true(snapshot.domain_count > 0);
+    core_snapshot_clear(&snapshot);
+    TimingStats timing = { 0 };
+    for (int i = 0; i < 50; i++) {
+        double t0 = eng_now_ms();
+        assert_int_equal(core_snapshot(core, &snapshot), 0);
+        char *error = NULL;
+        assert_int_equal(core_request_reconnect(core, lab_hosts, &error), 0);
+        timing_add(&timing, eng_now_ms() - t0);
+        assert_int_equal(snapshot.hosts[lab_hosts].state, HOST_CONNECTING);
+        core_snapshot_clear(&snapshot);
+        usleep(20000);
+    }
+    fprintf(stderr, "  silenthost hangs: %zu snapshot+request pairs, worst %.3f ms\n",
+            timing.count, timing.worst);
+    assert_true(timing.slow * 50 <= timing.count);
+    assert_true(timing.worst < 50.0);
+
+    /* core_free does not wait minutes for it: the worker is left to finish
+     * on its own and frees itself once libvirt gives up. */
+    double asked = eng_now_ms();
+    core_free(core);
+    double took = eng_now_ms() - asked;
+    fprintf(stderr, "  core_free with silenthost hanging took %.0f ms\n", took);
+    assert_true(took < 4500.0);
+    /* Closing the listener resets the pending connection: the orphaned
+     * worker's open fails now and it cleans up after itself. */
+    close(listener);
+    size_t threads_after = thread_count();
+    for (int i = 0; i < 50 && threads_after > threads_before; i++) {
+        usleep(100000);
+        threads_after = thread_count();
+    }
+    fprintf(stderr, "  threads: %zu before the Core, %zu after the orphan finished\n",
+            threads_before, threads_after);
+    assert_int_equal(threads_after, threads_before);
+}
+
 static void test_wakeups_are_coalesced(void **state)
 {
     (void)state;
@@ -404,6 +496,7 @@ int main(void)
         cmocka_unit_test(test_lists_every_host),
         cmocka_unit_test(test_bad_options_refused_before_libvirt),
         cmocka_unit_test(test_dead_host_delays_nobody),
+        cmocka_unit_test(test_silent_host_blocks_nobody),
         cmocka_unit_test(test_wakeups_are_coalesced),
         cmocka_unit_test(test_daemon_killed_then_back),
     };
