@@ -240,7 +240,13 @@ typedef struct {
     MigrationPhase last_phase;
     bool interrupted;             /* a Ctrl-C came: the next one stops waiting */
     bool abort_requested, postcopy_requested;
+    /* Stopping: a queued abort request dies with the engine, so we give it
+     * until stop_deadline_ms to reach libvirt before leaving. */
+    bool stopping;
+    uint64_t stop_deadline_ms;
 } MigrateRun;
+
+#define ABORT_GRACE_MS 3000u
 
 static void request_abort(MigrateRun *run, const MigrationView *migration)
 {
@@ -297,12 +303,32 @@ static int step(MigrateRun *run, size_t interrupts)
                    finished ? MESSAGES_FINISHED : MESSAGES_HOLD_RECENT,
                    run->streams->err);
 
-    if (interrupts > 0 && run->interrupted) {
-        fprintf(run->streams->err, "virtmig migrate: stopped waiting for migration %u\n",
-                run->id);
-        status = CMD_EXIT_INTERRUPT;
+    bool stop_now = interrupts > 1 || (interrupts > 0 && (run->interrupted || !migration));
+    if (interrupts > 0 && migration && !finished && !run->interrupted) {
+        run->interrupted = true;
+        request_abort(run, migration);
+    }
+    if (stop_now && !run->stopping && run->abort_requested && migration && !finished) {
+        run->stopping = true;
+        run->stop_deadline_ms = now + ABORT_GRACE_MS;
+        fprintf(run->streams->err, "virtmig migrate: stopping: giving the abort request up to "
+                "%u s to reach libvirt\n", ABORT_GRACE_MS / 1000);
+    } else if (stop_now) {   /* nothing to give time to, or Ctrl-C during the grace */
+        run->stopping = true;
+        run->stop_deadline_ms = now;
+    }
+
+    if (run->stopping && finished) {
+        migrate_report_outcome(run->report, &snapshot, migration);
+        status = migration->phase == MIGRATION_COMPLETED ? CMD_EXIT_OK : CMD_EXIT_FAILED;
+    } else if (run->stopping) {
+        if (now >= run->stop_deadline_ms) {
+            fprintf(run->streams->err, "virtmig migrate: stopped waiting for migration %u\n",
+                    run->id);
+            status = CMD_EXIT_INTERRUPT;
+        }
     } else if (!migration) {
-        if (interrupts > 0 || now - run->launched_ms > MIGRATION_APPEAR_MS) {
+        if (now - run->launched_ms > MIGRATION_APPEAR_MS) {
             fprintf(run->streams->err, "virtmig migrate: migration %u never appeared in the "
                     "engine's state\n", run->id);
             status = CMD_EXIT_FAILED;
@@ -311,10 +337,6 @@ static int step(MigrateRun *run, size_t interrupts)
         migrate_report_outcome(run->report, &snapshot, migration);
         status = migration->phase == MIGRATION_COMPLETED ? CMD_EXIT_OK : CMD_EXIT_FAILED;
     } else {
-        if (interrupts > 0) {
-            run->interrupted = true;
-            request_abort(run, migration);
-        }
         maybe_switch_to_postcopy(run, migration);
         /* A line per phase change, and one per new job sample at most
          * once a second: the same sample twice says nothing new. */
