@@ -87,6 +87,12 @@ static void act_on_timeout(Watch *watch)
         if (rc == 0 && asprintf(&text, "%s: timeout of %u s reached: switched to post-copy",
                                 watch->context, params->timeout_s) < 0)
             text = NULL;
+        /* The post-copy phase of a small remainder can end before the next
+         * sample would see the source paused for it: report the switch now. */
+        if (rc == 0) {
+            watch->saw_postcopy = true;
+            set_phase(watch, MIGRATION_POSTCOPY);
+        }
     } else {
         rc = migration_control_suspend(request->domain, request->source_name, &error);
         if (rc == 0 && asprintf(&text, "%s: timeout of %u s reached: guest suspended so the "
@@ -172,24 +178,25 @@ static void *watcher_main(void *opaque)
     uint64_t timeout_at = watch->params->timeout_s
         ? watch->started_ms + (uint64_t)watch->params->timeout_s * 1000u : 0;
     bool reported_error = false;
-    uint64_t next = watch->started_ms;
+    uint64_t next_sample = watch->started_ms + poll_ms;
     for (;;) {
-        next += poll_ms;
-        uint64_t deadline = next;
-        if (timeout_at && !watch->timeout_fired && timeout_at < deadline)
+        bool timeout_pending = timeout_at && !watch->timeout_fired;
+        uint64_t deadline = next_sample;
+        if (timeout_pending && timeout_at < deadline)
             deadline = timeout_at;
         if (wait_until(watch, deadline))
             break;
-        if (timeout_at && !watch->timeout_fired && job_stats_now_ms() >= timeout_at) {
+        if (timeout_pending && job_stats_now_ms() >= timeout_at)
             act_on_timeout(watch);
-            if (job_stats_now_ms() < next)
-                continue;
-        }
+        if (job_stats_now_ms() < next_sample)
+            continue;
         take_sample(watch, &reported_error);
-        /* Do not try to catch up after a slow host: sample at most once per period. */
+        /* Do not try to catch up after a slow host: a full period after the
+         * last sample at the earliest. */
         uint64_t now = job_stats_now_ms();
-        if (next < now)
-            next = now;
+        next_sample += poll_ms;
+        if (next_sample <= now)
+            next_sample = now + poll_ms;
     }
     return NULL;
 }
