@@ -43,7 +43,8 @@ typedef struct {
 typedef enum {
     HOST_CONNECTING = 0,
     HOST_CONNECTED,
-    HOST_LOST,          /* error holds the reason, next_try when we retry */
+    HOST_LOST,          /* error holds the reason, next_try when we retry; its
+                           domains stay listed as last seen (last_refresh_ms says when) */
     HOST_AUTH_FAILED,   /* error holds libvirt's message; no automatic retry */
 } HostConnState;
 
@@ -209,7 +210,8 @@ int core_snapshot_update(Core *core, CoreSnapshot *snapshot);
 
 /* ---- requests (all return at once) --------------------------------- */
 
-/* Validates, then launches on its own thread. On a validation failure returns -1
+/* Validates, then launches on its own thread (domain_uuid may also be the
+ * domain's name on source_host). On a validation failure returns -1
  * and fills problems (up to max) without touching libvirt; *problem_count gets
  * the total. On success returns the migration id (> 0). */
 int core_request_migrate(Core *core, size_t source_host, const char *domain_uuid,
