@@ -74,6 +74,16 @@ done
 if [ ${#undocumented[@]} -eq 0 ]; then pass "virtmig.1 documents every option of --help"
 else fail "virtmig.1 lacks: ${undocumented[*]}"; fi
 
+# ---- the man page's KEYS name every key of the console's key table ------------
+man_keys=$(sed -n '/^\.SH KEYS/,/^\.SH /p' virtmig.1 | sed -n 's/^\.BR\{0,1\} //p' |
+           sed 's/\\-/-/g; s/"//g; s/,/ /g' | tr ' ' '\n' | grep -v '^$' | sort -u)
+missing_keys=()
+while IFS= read -r label; do
+    grep -qxF -- "$label" <<<"$man_keys" || missing_keys+=("$label")
+done < <(grep -o 'KEY_ACTION_[A-Z_]*, "[^"]*" }' tui/keys.c | sed 's/.*, "\(.*\)" }/\1/' | sort -u)
+if [ ${#missing_keys[@]} -eq 0 ]; then pass "virtmig.1 KEYS names every key of tui/keys.c"
+else fail "virtmig.1 KEYS lacks: ${missing_keys[*]}"; fi
+
 # ---- refused before any libvirt call -------------------------------------
 # TEST-NET addresses (RFC 5737) never answer: had virtmig tried to connect, it
 # would wait for --wait and fail with exit 1, not exit 2 at once.
