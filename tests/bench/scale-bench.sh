@@ -17,7 +17,9 @@
 #   LAB_INSTANCE=7 tests/lab/lab.sh up && LAB_INSTANCE=7 BUILD=/tmp/b tests/bench/scale-bench.sh
 # Environment: BUILD (default build), LAB_INSTANCE (default 0), BENCH_SECONDS
 # (scale phase, default 60), BENCH_CUT_SECONDS (each isolation phase, default
-# 20), BENCH_ROUNDS (migrations each way and mode, default 3).
+# 20), BENCH_ROUNDS (migrations each way and mode, default 3), BENCH_PHASES
+# (default "scale isolation overhead": a subset runs only those; the table
+# then shows "-" for the others).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,6 +30,8 @@ export LAB_INSTANCE
 SCALE_SECONDS=${BENCH_SECONDS:-60}
 CUT_SECONDS=${BENCH_CUT_SECONDS:-20}
 ROUNDS=${BENCH_ROUNDS:-3}
+PHASES=" ${BENCH_PHASES:-scale isolation overhead} "
+wanted() { [[ "$PHASES" == *" $1 "* ]]; }
 HOST_COUNT=20
 DOMAINS_PER_HOST=250
 
@@ -76,16 +80,20 @@ for h in $(seq 1 $HOST_COUNT); do
     printf 'bench%02d test+tcp://%s%s\n' "$h" "${addresses[$(((h - 1) % 3))]}" "$node" >> "$hosts_file"
 done
 
-value() { sed -n "s/^$1=//p" "$2" | head -1; }
+value() { local v; v=$(sed -n "s/^$1=//p" "$2" | head -1); echo "${v:--}"; }
 
 # ---- scale -------------------------------------------------------------
+touch "$work/scale.out" "$work/isolation.out"
+virsh_out="$work/virsh.out" virsh_cpu_ms_per_s=- virsh_one_ms=-
+echo "calls=0" > "$virsh_out"
+alone=(-) watched=(-) alone_median=- watched_median=- ratio=-
+if wanted scale; then
 note "scale: $HOST_COUNT hosts x $DOMAINS_PER_HOST domains for ${SCALE_SECONDS}s"
 "$driver" "$hosts_file" "$SCALE_SECONDS" > "$work/scale.out" || die "the scale run failed"
 
 note "scale: virsh domstats of each host once a second for ${SCALE_SECONDS}s"
 uris=()
 while read -r _ uri; do uris+=("$uri"); done < "$hosts_file"
-virsh_out="$work/virsh.out"
 (
     end=$((SECONDS + SCALE_SECONDS)) calls=0 failures=0
     while [ $SECONDS -lt $end ]; do
@@ -107,14 +115,18 @@ clk=$(getconf CLK_TCK)
 virsh_cpu_ms_per_s=$(awk -v t="$(value child_ticks "$virsh_out")" -v c="$clk" -v s="$SCALE_SECONDS" \
     'BEGIN { printf "%.1f", t * 1000 / c / s }')
 virsh_one_ms=$( { /usr/bin/time -f '%M' virsh -q -c "${uris[0]}" domstats --state >/dev/null; } 2>&1 | tail -1)
+fi
 
 # ---- isolation ---------------------------------------------------------
+if wanted isolation; then
 note "isolation: ${CUT_SECONDS}s normal, then labhost3's link down for ${CUT_SECONDS}s"
 "$driver" "$hosts_file" "$CUT_SECONDS" "${addresses[2]}" \
     "ip link set vmlab${LAB_INSTANCE}h3 down" "ip link set vmlab${LAB_INSTANCE}h3 up" \
     bench01 vm0000 > "$work/isolation.out" || die "the isolation run failed"
+fi
 
 # ---- overhead ----------------------------------------------------------
+if wanted overhead; then
 note "overhead: steady labhost1 <-> labhost2, $ROUNDS rounds alone and watched"
 tests/lab/lab.sh reset >/dev/null 2>&1 || die "lab reset failed"
 migrate_timed()
@@ -146,17 +158,19 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print (NR % 
 alone_median=$(median "${alone[@]}")
 watched_median=$(median "${watched[@]}")
 ratio=$(awk -v w="$watched_median" -v a="$alone_median" 'BEGIN { printf "%.3f", w / a }')
+fi
 
 # ---- table -------------------------------------------------------------
 s=$work/scale.out i=$work/isolation.out
 cpu_pct=$(value cpu_pct_one_core "$s")
-hwm_mib=$(awk -v k="$(value vm_hwm_kib "$s")" 'BEGIN { printf "%.1f", k / 1024 }')
-verdict() { awk -v v="$1" -v l="$2" 'BEGIN { print (v + 0 <= l + 0) ? "met" : "MISSED" }'; }
+hwm_mib=$(awk -v k="$(value vm_hwm_kib "$s")" 'BEGIN { if (k == "-") print "-"; else printf "%.1f", k / 1024 }')
+verdict() { awk -v v="$1" -v l="$2" 'BEGIN { if (v == "-") print "-"; else print (v + 0 <= l + 0) ? "met" : sprintf("MISSED by %g", v - l) }'; }
 # During the cut, no worse than normal by more than 50 ms at the median and at p95.
 within() {
     awk -v cm="$(value "cut_$1_median" "$i")" -v nm="$(value "$1_median" "$i")" \
         -v cp="$(value "cut_$1_p95" "$i")" -v np="$(value "$1_p95" "$i")" \
-        'BEGIN { print (cm - nm <= 50 && cp - np <= 50) ? "met" : sprintf("MISSED by %d ms", \
+        'BEGIN { if (cm == "-" || nm == "-") { print "-"; exit }
+                 print (cm - nm <= 50 && cp - np <= 50) ? "met" : sprintf("MISSED by %d ms", \
                  (cm - nm > cp - np ? cm - nm : cp - np) - 50) }'
 }
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
