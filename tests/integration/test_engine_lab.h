@@ -83,6 +83,33 @@ static inline void eng_lab_reset_guests(void)
                 eng_lab.instance);
 }
 
+/* Every lab guest where lab.sh up leaves it: on labhost1 (parked shut off),
+ * active nowhere else. */
+static inline bool eng_guests_home(const CoreSnapshot *snapshot, void *opaque)
+{
+    (void)opaque;
+    static const char *guests[] = { "idle", "steady", "hot", "parked", "shared-disk",
+                                    "local-disk" };
+    if (snapshot->host_count < 3)
+        return false;
+    for (size_t i = 0; i < snapshot->host_count; i++) {
+        if (snapshot->hosts[i].state != HOST_CONNECTED || snapshot->hosts[i].last_refresh_ms == 0)
+            return false;
+    }
+    for (size_t g = 0; g < sizeof(guests) / sizeof(guests[0]); g++) {
+        const DomainView *home = core_snapshot_find_domain(snapshot, 0, guests[g]);
+        bool parked = strcmp(guests[g], "parked") == 0;
+        if (!home || home->state != (parked ? DOMAIN_SHUTOFF : DOMAIN_RUNNING))
+            return false;
+        for (size_t h = 1; h < snapshot->host_count; h++) {
+            const DomainView *away = core_snapshot_find_domain(snapshot, h, guests[g]);
+            if (away && away->state != DOMAIN_SHUTOFF)
+                return false;
+        }
+    }
+    return true;
+}
+
 static inline void eng_lab_unload(void)
 {
     if (eng_lab.tests_in_flight > 0)
@@ -198,6 +225,21 @@ static inline off_t eng_file_size(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 ? st.st_size : 0;
+}
+
+/* Test binaries run one after another on the same lab: when an earlier one
+ * left a guest elsewhere, put everything back before starting. */
+static inline void eng_lab_ensure_home(void)
+{
+    Core *core = eng_core_new(NULL);
+    CoreSnapshot snapshot;
+    bool home = eng_wait(core, 10000, eng_guests_home, NULL, &snapshot);
+    core_snapshot_clear(&snapshot);
+    core_free(core);
+    if (!home) {
+        fprintf(stderr, "lab: guests are not where lab.sh up leaves them: resetting\n");
+        eng_lab_reset_guests();
+    }
 }
 
 #endif

@@ -9,7 +9,10 @@
 static int group_setup(void **state)
 {
     (void)state;
-    return eng_lab_load();
+    if (eng_lab_load() < 0)
+        return -1;
+    eng_lab_ensure_home();
+    return 0;
 }
 
 static int group_teardown(void **state)
