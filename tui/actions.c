@@ -486,14 +486,18 @@ unsigned action_quit(App *app)
 
 /* ---- dialog answers ------------------------------------------------- */
 
-static void report_request(App *app, int rc, char *error, const char *what, const char *name)
+/* error is passed by address and read here: callers write the request as an
+ * argument, and C leaves the order in which arguments are evaluated open, so
+ * a plain `error` could be read before the request has set it. */
+static void report_request(App *app, int rc, char **error, const char *what, const char *name)
 {
     if (rc < 0)
         app_notice(app, MESSAGE_ERROR, "%s %s refused: %s", what, name,
-                   error ? error : "no reason given");
+                   *error ? *error : "no reason given");
     else
         app_notice(app, MESSAGE_INFO, "%s %s: requested", what, name);
-    free(error);
+    free(*error);
+    *error = NULL;
 }
 
 unsigned action_dialog_accepted(App *app)
@@ -508,18 +512,18 @@ unsigned action_dialog_accepted(App *app)
     case DIALOG_FOR_POSTCOPY_ABORT: {
         bool postcopy = app->dialog_purpose == DIALOG_FOR_POSTCOPY_ABORT;
         int rc = core_request_abort(app->core, app->dialog_migration_id, postcopy, &error);
-        report_request(app, rc, error, postcopy ? "post-copy abort of" : "abort of", name);
+        report_request(app, rc, &error, postcopy ? "post-copy abort of" : "abort of", name);
         break;
     }
     case DIALOG_FOR_POSTCOPY:
         report_request(app, core_request_postcopy(app->core, app->dialog_migration_id, &error),
-                       error, "switch to post-copy of", name);
+                       &error, "switch to post-copy of", name);
         break;
     case DIALOG_FOR_MAX_DOWNTIME:
         value = dialog_number_value(app->dialog);
         report_request(app, core_request_set_max_downtime(app->core, app->dialog_migration_id,
                                                           value, &error),
-                       error, "max downtime for", name);
+                       &error, "max downtime for", name);
         break;
     case DIALOG_FOR_BANDWIDTH:
     case DIALOG_FOR_POSTCOPY_BANDWIDTH:
@@ -528,22 +532,21 @@ unsigned action_dialog_accepted(App *app)
                                                        app->dialog_purpose ==
                                                            DIALOG_FOR_POSTCOPY_BANDWIDTH,
                                                        &error),
-                       error, "bandwidth for", name);
+                       &error, "bandwidth for", name);
         break;
     case DIALOG_FOR_COMPRESSION_CACHE:
         value = dialog_number_value(app->dialog);
         report_request(app, core_request_set_compression_cache(app->core,
                                                                app->dialog_migration_id, value,
                                                                &error),
-                       error, "compression cache for", name);
+                       &error, "compression cache for", name);
         break;
     case DIALOG_FOR_ASSISTANT: {
         const char *ladder = dialog_text_value(app->dialog);
         bool off = !ladder || strspn(ladder, " \t") == strlen(ladder);
-        /* The call first: it sets error, which is an argument too. */
         int rc = core_request_assistant(app->core, app->dialog_migration_id,
                                         off ? NULL : ladder, &error);
-        report_request(app, rc, error, off ? "assistant off for" : "assistant ladder for", name);
+        report_request(app, rc, &error, off ? "assistant off for" : "assistant ladder for", name);
         break;
     }
     case DIALOG_FOR_SUSPEND: {
@@ -551,7 +554,7 @@ unsigned action_dialog_accepted(App *app)
                                                         app->dialog_uuid);
         report_request(app, core_request_suspend(app->core, app->dialog_host, app->dialog_uuid,
                                                  &error),
-                       error, "suspend", d && d->name ? d->name : app->dialog_uuid);
+                       &error, "suspend", d && d->name ? d->name : app->dialog_uuid);
         break;
     }
     case DIALOG_FOR_QUIT:
