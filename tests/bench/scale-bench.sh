@@ -86,7 +86,7 @@ value() { local v; v=$(sed -n "s/^$1=//p" "$2" | head -1); echo "${v:--}"; }
 touch "$work/scale.out" "$work/isolation.out"
 virsh_out="$work/virsh.out" virsh_cpu_ms_per_s=- virsh_one_ms=-
 echo "calls=0" > "$virsh_out"
-alone=(-) watched=(-) alone_median=- watched_median=- ratio=-
+alone=() watched=() alone_median=- watched_median=- ratio=-
 if wanted scale; then
 note "scale: $HOST_COUNT hosts x $DOMAINS_PER_HOST domains for ${SCALE_SECONDS}s"
 "$driver" "$hosts_file" "$SCALE_SECONDS" > "$work/scale.out" || die "the scale run failed"
