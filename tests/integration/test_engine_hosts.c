@@ -23,6 +23,11 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
+    /* A failed partition test must not leave labhost3 cut off. */
+    char command[128];
+    snprintf(command, sizeof(command), "ip link set vmlab%sh3 up", eng_lab.instance);
+    if (system(command) != 0)
+        fprintf(stderr, "lab: cannot bring vmlab%sh3 back up\n", eng_lab.instance);
     eng_lab_unload();
     return 0;
 }
@@ -493,6 +498,55 @@ static void test_wakeups_are_coalesced(void **state)
     core_free(core);
 }
 
+static int set_host_link(int host_number, bool up)
+{
+    char command[128];
+    snprintf(command, sizeof(command), "ip link set vmlab%sh%d %s", eng_lab.instance,
+             host_number, up ? "up" : "down");
+    return system(command);
+}
+
+static void test_partitioned_host_lost_by_keepalive(void **state)
+{
+    (void)state;
+    Core *core = eng_core_new(NULL);
+    CoreSnapshot snapshot;
+    assert_true(eng_wait(core, 15000, eng_all_connected, NULL, &snapshot));
+    size_t third = eng_host(&snapshot, "labhost3");
+    core_snapshot_clear(&snapshot);
+
+    /* Pull labhost3's cable: no RST, no EOF, the daemon just goes quiet.
+     * Only keepalive (5 s x 3) can tell. */
+    double cut_at = eng_now_ms();
+    assert_int_equal(set_host_link(3, false), 0);
+    HostStateWanted lost = { third, HOST_LOST };
+    bool went_lost = eng_wait(core, 40000, host_in_state, &lost, &snapshot);
+    assert_int_equal(set_host_link(3, true), 0);
+    assert_true(went_lost);
+    fprintf(stderr, "  labhost3 partitioned: lost after %.0f ms: %s\n", eng_now_ms() - cut_at,
+            snapshot.hosts[third].error);
+    assert_non_null(snapshot.hosts[third].error);
+    for (size_t i = 0; i < snapshot.host_count; i++) {
+        if (i != third)
+            assert_int_equal(snapshot.hosts[i].state, HOST_CONNECTED);
+    }
+    core_snapshot_clear(&snapshot);
+
+    /* Cable back: the operator's reconnect cuts the backoff short. */
+    char *error = NULL;
+    assert_int_equal(core_request_reconnect(core, third, &error), 0);
+    HostStateWanted back = { third, HOST_CONNECTED };
+    double asked = eng_now_ms();
+    bool came_back = eng_wait(core, 30000, host_in_state, &back, &snapshot);
+    if (!came_back)
+        eng_print_messages(&snapshot);
+    assert_true(came_back);
+    fprintf(stderr, "  labhost3 connected again %.0f ms after the link came back\n",
+            eng_now_ms() - asked);
+    core_snapshot_clear(&snapshot);
+    core_free(core);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -502,6 +556,7 @@ int main(void)
         cmocka_unit_test(test_silent_host_blocks_nobody),
         cmocka_unit_test(test_wakeups_are_coalesced),
         cmocka_unit_test(test_daemon_killed_then_back),
+        cmocka_unit_test(test_partitioned_host_lost_by_keepalive),
     };
     eng_apply_test_filter();
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
