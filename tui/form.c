@@ -269,6 +269,16 @@ int migration_form_set_checks(MigrationForm *form, const char *const *lines, siz
     return 0;
 }
 
+bool migration_form_set_unavailable(MigrationForm *form, int field, bool unavailable)
+{
+    if (!form || field < 0 || field >= (int)FF_COUNT ||
+        form->values.unavailable[field] == unavailable)
+        return false;
+    form->values.unavailable[field] = unavailable;
+    form_refresh(form);
+    return true;
+}
+
 unsigned migration_form_launched_id(const MigrationForm *form)
 {
     return form ? form->launched_id : 0;

@@ -51,6 +51,11 @@ void migration_form_draw(MigrationForm *form, WINDOW *window);
  * shows "pre-flight checks: not run yet". count 0 clears the section. */
 int migration_form_set_checks(MigrationForm *form, const char *const *lines, size_t count);
 
+/* Marks a field impossible for this guest (pre-flight: an assigned VF rules
+ * out post-copy) or possible again: it is disabled and left out of the
+ * options. Returns true when that changed anything. */
+bool migration_form_set_unavailable(MigrationForm *form, int field, bool unavailable);
+
 /* The id core_request_migrate returned, once handle_key returned FORM_LAUNCHED. */
 unsigned migration_form_launched_id(const MigrationForm *form);
 

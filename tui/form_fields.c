@@ -314,6 +314,8 @@ static bool has_text(const FormValues *values, FormFieldId id)
 bool form_field_enabled(const FormValues *values, FormFieldId id)
 {
     const bool *on = values->on;
+    if (id < FF_COUNT && values->unavailable[id])
+        return false;
     bool compress = on[FF_COMPRESSED];
     bool no_method = !on[FF_COMPRESS_XBZRLE] && !on[FF_COMPRESS_MT] &&
                      !on[FF_COMPRESS_ZLIB] && !on[FF_COMPRESS_ZSTD];
@@ -323,7 +325,7 @@ bool form_field_enabled(const FormValues *values, FormFieldId id)
     case FF_DISKS_URI:
         return on[FF_COPY_STORAGE_ALL] || on[FF_COPY_STORAGE_INC];
     case FF_POSTCOPY_BANDWIDTH:
-        return on[FF_POSTCOPY];
+        return on[FF_POSTCOPY] && !values->unavailable[FF_POSTCOPY];
     case FF_AUTO_CONVERGE_INITIAL:
     case FF_AUTO_CONVERGE_INCREMENT:
         return on[FF_AUTO_CONVERGE];
@@ -543,7 +545,7 @@ static void build_flags(const FormValues *values, MigrateOptions *options)
     options->abort_on_error = on[FF_ABORT_ON_ERROR];
     options->copy_storage_all = on[FF_COPY_STORAGE_ALL];
     options->copy_storage_inc = on[FF_COPY_STORAGE_INC];
-    options->postcopy = on[FF_POSTCOPY];
+    options->postcopy = on[FF_POSTCOPY] && !values->unavailable[FF_POSTCOPY];
     options->auto_converge = on[FF_AUTO_CONVERGE];
     options->compressed = on[FF_COMPRESSED];
     options->compression_methods = 0;

@@ -89,6 +89,10 @@ typedef struct {
     bool on[FF_COUNT];            /* FORM_KIND_BOOL */
     int choice[FF_COUNT];         /* FORM_KIND_CHOICE */
     FormInput input[FF_COUNT];    /* text kinds */
+    /* Not possible for this guest whatever the operator picks (pre-flight:
+     * an assigned VF rules out post-copy): disabled, and left out of the
+     * options. */
+    bool unavailable[FF_COUNT];
 } FormValues;
 
 /* virtmig's defaults, from migrate_options_init(): live, p2p, persistent.

@@ -113,6 +113,10 @@ bool form_preflight_follow(MigrationForm *form, Core *core, const CoreSnapshot *
     if (shown == form->preflight_shown)
         return false;
     form->preflight_shown = shown;
+    /* An assigned VF rules post-copy out (the CX-7 VF procedure): the form
+     * stops offering it rather than let the operator pick it. */
+    if (report->done && !report->error[0])
+        migration_form_set_unavailable(form, FF_POSTCOPY, report->limits.no_postcopy);
     const char *dest_name = form->destination < form->host_count
                                 ? form->hosts[form->destination].name : NULL;
     size_t count = form_preflight_lines(report, dest_name, lines,

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "form_preflight.h"
+#include "form_state.h"
 
 static void add_check(PreflightReport *report, PreflightCheckId id, PreflightStatus status,
                       const char *why, const char *fix)
@@ -79,11 +80,47 @@ static void test_could_not_run(void **state)
     assert_non_null(strstr(lines[0], "Connection reset by peer"));
 }
 
+/* A report saying post-copy is impossible (an assigned VF) makes the form stop
+ * offering it: disabled, left out of the options and of the virsh line. */
+static void test_unavailable_postcopy(void **state)
+{
+    (void)state;
+    HostView hosts[2];
+    DomainView domain;
+    memset(hosts, 0, sizeof(hosts));
+    memset(&domain, 0, sizeof(domain));
+    hosts[0] = (HostView){ .name = (char *)"labhost1", .uri = (char *)"qemu+tcp://a/system",
+                           .state = HOST_CONNECTED, .libvirt_version = 9000000 };
+    hosts[1] = (HostView){ .name = (char *)"labhost2", .uri = (char *)"qemu+tcp://b/system",
+                           .state = HOST_CONNECTED, .libvirt_version = 9000000 };
+    snprintf(domain.uuid, sizeof(domain.uuid), "22222222-2222-4333-8444-555555555555");
+    domain.name = (char *)"nfv-1";
+    domain.state = DOMAIN_RUNNING;
+    CoreSnapshot snapshot = { .hosts = hosts, .host_count = 2, .domains = &domain,
+                              .domain_count = 1 };
+    MigrationForm *form = migration_form_open(&snapshot, 0, domain.uuid);
+    assert_non_null(form);
+    form->values.on[FF_POSTCOPY] = true;
+    assert_false(migration_form_set_unavailable(form, FF_POSTCOPY, false));   /* no change */
+    assert_true(migration_form_set_unavailable(form, FF_POSTCOPY, true));
+    assert_false(form_field_enabled(&form->values, FF_POSTCOPY));
+    assert_false(form_field_enabled(&form->values, FF_POSTCOPY_BANDWIDTH));
+    assert_false(form->options.postcopy);
+    assert_null(strstr(form->virsh_command, "--postcopy"));
+    assert_true(migration_form_set_unavailable(form, FF_POSTCOPY, false));
+    assert_true(form->options.postcopy);
+    assert_non_null(strstr(form->virsh_command, "--postcopy"));
+    assert_false(migration_form_set_unavailable(form, (int)FF_COUNT, true));
+    assert_false(migration_form_set_unavailable(NULL, FF_POSTCOPY, true));
+    migration_form_free(form);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_running_then_done),
         cmocka_unit_test(test_could_not_run),
+        cmocka_unit_test(test_unavailable_postcopy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
