@@ -111,10 +111,20 @@ static void progress_note_pass_start(Progress *progress, uint64_t iteration, uin
     }
 }
 
+/* libvirt's first sample of a job is taken before anything is copied and
+ * reports 0 bytes remaining: it says nothing about progress, and taking it as
+ * a low-water mark would make every later pass look like a stall. */
+static bool is_setup_sample(const JobStats *sample)
+{
+    bool processed_known = job_stats_has(sample, JS_MEM_PROCESSED) ||
+                           job_stats_has(sample, JS_DATA_PROCESSED);
+    return processed_known && sample->mem_processed == 0 && sample->data_processed == 0;
+}
+
 static void progress_add(Progress *progress, const JobStats *sample)
 {
     uint64_t remaining;
-    if (!sample_remaining(sample, &remaining))
+    if (is_setup_sample(sample) || !sample_remaining(sample, &remaining))
         return;
     uint64_t iteration = sample_iteration(sample);
     if (!progress->started) {

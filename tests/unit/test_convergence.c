@@ -205,6 +205,36 @@ static void test_hot_guest_not_converging(void **state)
     assert_int_equal(remedy_index(&report, REMEDY_AUTO_CONVERGE), SIZE_MAX);
 }
 
+/* libvirt's first sample of a job comes before any data moved: 0 remaining,
+ * 0 processed, iteration 0. It must not become the low-water mark, or every
+ * later pass would count as "no progress since" a mark nothing can reach. */
+static void test_setup_sample_ignored(void **state)
+{
+    (void)state;
+    static Sequence hot, with_setup;
+    ConvergenceLimits limits = { .bandwidth_cap_bytes_per_s = 50 * MIB,
+                                 .postcopy_enabled = true };
+    ConvergenceReport plain, report;
+
+    build_hot_guest(&hot, 3);
+    convergence_analyze(hot.samples, hot.count, &limits, &plain);
+
+    memset(&with_setup, 0, sizeof(with_setup));
+    JobStats *setup = &with_setup.samples[with_setup.count++];
+    setup->type = JOB_TYPE_UNBOUNDED;
+    setup->present = JS_DATA_PROCESSED | JS_DATA_REMAINING | JS_MEM_PROCESSED |
+                     JS_MEM_REMAINING | JS_MEM_ITERATION;
+    memcpy(&with_setup.samples[with_setup.count], hot.samples, hot.count * sizeof(JobStats));
+    with_setup.count += hot.count;
+    analyze(&with_setup, &limits, &report);
+
+    assert_true(report.low_water_known);
+    assert_int_equal(report.low_water_bytes, plain.low_water_bytes);
+    assert_int_not_equal(report.low_water_bytes, 0);
+    assert_int_equal(report.iterations_since_low_water, plain.iterations_since_low_water);
+    assert_int_equal(report.state, plain.state);
+}
+
 /* The 16 MiB writer: passes take ~0.3 s, so each sample is a new iteration,
  * and its dirty set needs ~320 ms against the 300 ms allowed. The link keeps
  * up with the dirty rate, so it is "stalled", and a modest downtime is the
@@ -541,6 +571,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_converging_sawtooth),
         cmocka_unit_test(test_hot_guest_not_converging),
+        cmocka_unit_test(test_setup_sample_ignored),
         cmocka_unit_test(test_small_writer_stalled),
         cmocka_unit_test(test_slow_drift),
         cmocka_unit_test(test_starting),
