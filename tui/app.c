@@ -169,20 +169,16 @@ static void show_new_messages(App *app)
 
 static void take_snapshot(App *app)
 {
-    CoreSnapshot fresh;
-    memset(&fresh, 0, sizeof fresh);
-    if (core_snapshot(app->core, &fresh) < 0) {
-        app_notice(app, MESSAGE_ERROR, "out of memory while reading core's state");
-        return;
-    }
-    if (fresh.generation == app->snapshot.generation && app->drawn_generation != 0) {
-        core_snapshot_clear(&fresh);
-        return;
-    }
+    /* Updated in place: core reuses the arrays and copies nothing when
+     * nothing changed, which matters with thousands of domains. */
     size_t old_hosts = app->snapshot.host_count;
-    core_snapshot_clear(&app->snapshot);
-    app->snapshot = fresh;
-    app->drawn_generation = fresh.generation ? fresh.generation : 1;
+    int rc = core_snapshot_update(app->core, &app->snapshot);
+    if (rc < 0)
+        app_notice(app, MESSAGE_ERROR, "out of memory while reading core's state");
+    else if (rc == 1 && app->drawn_generation != 0)
+        return;
+    app->drawn_generation = app->snapshot.generation ? app->snapshot.generation : 1;
+    /* Rows are indexes into the snapshot: rebuilt whenever it was copied. */
     if (domain_list_rebuild(app->domains, &app->snapshot) < 0)
         app_notice(app, MESSAGE_ERROR, "out of memory while listing domains");
     if (old_hosts != app->snapshot.host_count)
