@@ -6,6 +6,8 @@
 BUILD   ?= build
 PREFIX  ?= /usr/local
 CC      ?= cc
+# V=1 shows every command.
+Q        = $(if $(V),,@)
 PKGS     = libvirt ncursesw libxml-2.0
 VERSION  = 0.1.0
 
@@ -50,23 +52,34 @@ INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/integration/%)
 all: $(BUILD)/virtmig
 
 $(BUILD)/virtmig: $(BUILD)/obj/tui/main.o $(TUI_OBJ) $(CORE_OBJ)
-	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/san/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -c -o $@ $<
+	@echo "  CC san  $<"
+	$(Q)$(CC) $(SAN_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/unit/%: $(BUILD)/san/tests/unit/%.o $(SCORE_OBJ) $(STUI_OBJ) $(SSUP_OBJ)
-	@mkdir -p $(dir $@)
-	$(CC) $(SAN) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+# The sanitized core, front end and test support as one archive: each test
+# links only the objects it needs.
+$(BUILD)/san/libvirtmig-test.a: $(SCORE_OBJ) $(STUI_OBJ) $(SSUP_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
 
-$(BUILD)/tests/integration/%: $(BUILD)/san/tests/integration/%.o $(SCORE_OBJ) $(STUI_OBJ) $(SSUP_OBJ)
+$(BUILD)/tests/unit/%: $(BUILD)/san/tests/unit/%.o $(BUILD)/san/libvirtmig-test.a
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/integration/%: $(BUILD)/san/tests/integration/%.o $(BUILD)/san/libvirtmig-test.a
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(SAN) -o $@ $^ $(LDLIBS) $(CMOCKA_LIBS)
 
 tests: $(UNIT_BIN) $(INTEG_BIN)
 
