@@ -44,6 +44,8 @@ e2e_fail()
 e2e_cleanup()
 {
     e2e_tmux kill-server >/dev/null 2>&1 || true
+    # tmux leaves its socket file behind: remove ours so runs do not pile up.
+    rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$E2E_SOCKET"
     rm -rf "$E2E_TMP"
 }
 
