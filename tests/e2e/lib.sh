@@ -94,6 +94,26 @@ e2e_type() { e2e_tmux send-keys -t "$E2E_SESSION" -l "$1"; }
 
 e2e_resize() { e2e_tmux resize-window -t "$E2E_SESSION" -x "$1" -y "$2"; }
 
+# Mouse input as the terminal would send it (X10 encoding, what ncurses
+# expects from tmux-256color's kmous): press and release of button 1 at a
+# 0-based screen ROW and COL; wheel up/down at a position.
+e2e_mouse_event()
+{
+    local button=$1 row=$2 col=$3
+    e2e_tmux send-keys -t "$E2E_SESSION" -l "$(printf '\033[M%b%b%b' \
+        "\\$(printf %03o $((32 + button)))" "\\$(printf %03o $((33 + col)))" \
+        "\\$(printf %03o $((33 + row)))")"
+}
+e2e_click() { e2e_mouse_event 0 "$1" "$2"; e2e_mouse_event 3 "$1" "$2"; }
+e2e_wheel_up() { e2e_mouse_event 64 "$1" "$2"; }
+e2e_wheel_down() { e2e_mouse_event 65 "$1" "$2"; }
+
+# The 0-based screen row of a table line starting with "  NAME ".
+e2e_row_of()
+{
+    e2e_screen | grep -n "^  $1 " | head -1 | cut -d: -f1 | awk '{ print $1 - 1 }'
+}
+
 # Waits until the screen matches an extended regex; fails after the timeout
 # (seconds, default E2E_TIMEOUT) with a description.
 e2e_wait_for()

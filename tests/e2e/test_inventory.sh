@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every lab guest appears under its host, with all three hosts connected, at
 # 120x40 and at the smallest supported size 80x24; the help screen lists the
-# keys and closes again; q quits with status 0.
+# keys and closes again; a mouse click selects a row and the wheel moves the
+# selection; q quits with status 0.
 . "$(dirname "$0")/lib.sh"
 e2e_require
 e2e_lab_reset
@@ -14,6 +15,16 @@ for size in "120 40" "80 24"; do
     e2e_assert_screen "labhost1: connected, 6 domains" "header shows labhost1 with its 6 domains"
     e2e_assert_screen "labhost2" "header names labhost2"
     e2e_assert_screen "labhost3" "header names labhost3"
+    # Mouse: a click selects a row, the wheel moves the selection.
+    e2e_keys Home
+    row=$(e2e_row_of idle)
+    [ -n "$row" ] || e2e_fail "idle's row is not on the screen"
+    e2e_click "$row" 4
+    e2e_wait_for "^ idle on labhost1" 5 "a click on idle's row selects it"
+    e2e_wheel_down "$row" 4
+    e2e_wait_for "^ local-disk on labhost1" 5 "the wheel moves the selection down"
+    e2e_wheel_up "$row" 4
+    e2e_wait_for "^ idle on labhost1" 5 "the wheel moves the selection up"
     e2e_select parked
     e2e_wait_domain_on labhost1 parked "shut off" 5
     e2e_select steady
