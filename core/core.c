@@ -277,7 +277,12 @@ int core_snapshot_update(Core *core, CoreSnapshot *snapshot)
         return -1;
     }
     pthread_mutex_lock(&core->lock);
-    bool unchanged = snapshot->hosts && snapshot->generation == core->generation;
+    bool unchanged = snapshot->hosts && snapshot->generation == core->generation &&
+                     snapshot->host_count == core->host_count;
+    /* A refresh that found nothing new publishes its time without a new
+     * generation (engine: refresh_inventory): bring that up to date here. */
+    for (size_t i = 0; unchanged && i < core->host_count; i++)
+        snapshot->hosts[i].last_refresh_ms = core->hosts[i].view.last_refresh_ms;
     pthread_mutex_unlock(&core->lock);
     if (unchanged)
         return 1;

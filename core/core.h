@@ -60,7 +60,12 @@ typedef struct {
     unsigned long libvirt_version;    /* major*1000000 + minor*1000 + micro */
     unsigned long hv_version;
     uint64_t free_memory_bytes;
-    uint64_t last_refresh_ms;     /* monotonic time of the last inventory refresh */
+    uint64_t last_refresh_ms;     /* monotonic time of the last inventory refresh.
+                                     A refresh that found nothing new updates only
+                                     this, without a wakeup or a new generation (so
+                                     an idle fleet costs the front end nothing);
+                                     core_snapshot() and core_snapshot_update() still
+                                     return its current value. */
 } HostView;
 
 /* Values mirror virDomainState. */
@@ -87,15 +92,19 @@ typedef struct {
     uint64_t memory_kib;          /* current balloon */
     uint64_t max_memory_kib;
     /* Dirty-rate history, oldest first (from dirty-rate sampling, or the
-     * migration job's own dirty rate while it migrates). */
-    RateSample dirty_rate[DIRTY_RATE_HISTORY];
+     * migration job's own dirty rate while it migrates): dirty_rate_count
+     * samples (at most DIRTY_RATE_HISTORY), NULL when there are none. Out of
+     * line so that a snapshot copies only the histories domains really have:
+     * most have none, and thousands of inline histories made every snapshot
+     * copy megabytes. */
+    RateSample *dirty_rate;
     size_t dirty_rate_count;
     bool dirty_rate_watched;      /* core_request_watch_dirty_rate() is on */
     bool has_job;                 /* a libvirt job runs on this domain (either side) */
-    JobStats job;                 /* last sample when has_job. The incoming half of a
-                                     migration has only type and operation
-                                     (MIGRATION_IN): libvirt keeps the statistics on
-                                     the source; find them there by UUID. */
+    JobStats *job;                /* the last sample when has_job, else NULL. The
+                                     incoming half of a migration has only type and
+                                     operation (MIGRATION_IN): libvirt keeps the
+                                     statistics on the source; find them there by UUID. */
 } DomainView;
 
 typedef enum {
@@ -203,7 +212,8 @@ void core_snapshot_clear(CoreSnapshot *snapshot);
 /* The same into a snapshot the caller keeps from one wakeup to the next
  * (zeroed, or filled by an earlier core_snapshot/core_snapshot_update): its
  * arrays are reused, and nothing is copied when nothing changed. Returns 1
- * when unchanged (the snapshot is as it was), 0 when copied anew, -1 on
+ * when unchanged (the snapshot is as it was, only the hosts' last_refresh_ms
+ * brought up to date in place), 0 when copied anew, -1 on
  * allocation failure (then *snapshot is empty). Cheaper than
  * core_snapshot + core_snapshot_clear with thousands of domains. */
 int core_snapshot_update(Core *core, CoreSnapshot *snapshot);

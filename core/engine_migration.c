@@ -52,8 +52,9 @@ static void on_sample(const JobStats *stats, void *opaque)
     /* The source half's job as the domain list shows it. */
     DomainView *domain = engine_find_domain_locked(core, view->source_host, view->domain_uuid);
     if (domain) {
-        domain->has_job = stats->type == JOB_TYPE_BOUNDED || stats->type == JOB_TYPE_UNBOUNDED;
-        domain->job = *stats;
+        if (engine_set_domain_job(domain, stats) < 0)
+            engine_message_locked(core, MESSAGE_ERROR, "%s: out of memory publishing its job",
+                                  view->domain_name ? view->domain_name : view->domain_uuid);
         if (job_stats_has(stats, JS_MEM_DIRTY_RATE) && job_stats_has(stats, JS_MEM_PAGE_SIZE))
             engine_push_dirty_rate(domain,
                                    (double)stats->mem_dirty_rate * (double)stats->mem_page_size /
@@ -130,7 +131,7 @@ static void publish_outcome(EngineMigration *migration, const MigrationRunResult
     DomainView *source_domain = engine_find_domain_locked(core, view->source_host,
                                                           view->domain_uuid);
     if (source_domain)
-        source_domain->has_job = false;
+        engine_set_domain_job(source_domain, NULL);
     if (result->have_completed)
         view->last = result->completed;
     else if (result->have_last)

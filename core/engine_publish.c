@@ -89,8 +89,16 @@ EngineMigration *engine_find_migration_locked(Core *core, unsigned id)
     return NULL;
 }
 
-void engine_push_dirty_rate(DomainView *domain, double mibs, uint64_t at_ms)
+int engine_push_dirty_rate(DomainView *domain, double mibs, uint64_t at_ms)
 {
+    /* The published history gets its full room on its first sample, so
+     * later samples never allocate (snapshots copy only the samples). */
+    if (!domain->dirty_rate) {
+        domain->dirty_rate = malloc(sizeof(*domain->dirty_rate) * DIRTY_RATE_HISTORY);
+        if (!domain->dirty_rate)
+            return -1;
+        domain->dirty_rate_count = 0;
+    }
     if (domain->dirty_rate_count == DIRTY_RATE_HISTORY) {
         memmove(&domain->dirty_rate[0], &domain->dirty_rate[1],
                 sizeof(domain->dirty_rate[0]) * (DIRTY_RATE_HISTORY - 1));
@@ -99,6 +107,26 @@ void engine_push_dirty_rate(DomainView *domain, double mibs, uint64_t at_ms)
     domain->dirty_rate[domain->dirty_rate_count].value = mibs;
     domain->dirty_rate[domain->dirty_rate_count].at_ms = at_ms;
     domain->dirty_rate_count++;
+    return 0;
+}
+
+int engine_set_domain_job(DomainView *domain, const JobStats *stats)
+{
+    bool running = stats &&
+                   (stats->type == JOB_TYPE_BOUNDED || stats->type == JOB_TYPE_UNBOUNDED);
+    if (!running) {
+        domain->has_job = false;
+        free(domain->job);
+        domain->job = NULL;
+        return 0;
+    }
+    if (!domain->job && !(domain->job = malloc(sizeof(*domain->job)))) {
+        domain->has_job = false;   /* has_job promises a sample */
+        return -1;
+    }
+    *domain->job = *stats;
+    domain->has_job = true;
+    return 0;
 }
 
 int engine_cond_init(pthread_cond_t *cond)

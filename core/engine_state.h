@@ -101,8 +101,14 @@ DomainView *engine_find_domain_locked(Core *core, size_t host, const char *uuid)
 /* The migration with that id, or NULL. Core.lock held. */
 EngineMigration *engine_find_migration_locked(Core *core, unsigned id);
 
-/* Appends a sample to a domain's dirty-rate history (oldest dropped when full). */
-void engine_push_dirty_rate(DomainView *domain, double mibs, uint64_t at_ms);
+/* Appends a sample to a domain's dirty-rate history (oldest dropped when
+ * full; the history is allocated on the first sample). Returns 0, or -1 when
+ * out of memory (the sample is lost, the history kept). */
+int engine_push_dirty_rate(DomainView *domain, double mibs, uint64_t at_ms);
+/* Publishes a domain's job: has_job and a copy of stats while the job runs
+ * (BOUNDED/UNBOUNDED); otherwise (or stats NULL) no job and job NULL.
+ * Returns 0, or -1 when out of memory (then published as no job). */
+int engine_set_domain_job(DomainView *domain, const JobStats *stats);
 
 /* Starts / stops the notifier thread that writes core->wake_fd. */
 int engine_notifier_start(Core *core, char **error);

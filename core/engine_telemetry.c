@@ -184,11 +184,11 @@ static void publish_job(HostWorker *worker, const char *uuid, const JobStats *st
     pthread_mutex_lock(&core->lock);
     DomainView *domain = engine_find_domain_locked(core, worker->index, uuid);
     if (domain) {
-        domain->has_job = stats->type == JOB_TYPE_BOUNDED || stats->type == JOB_TYPE_UNBOUNDED;
-        /* When the job is over, keep its last sample: "no job" has no numbers
-         * worth showing, the last ones are. */
-        if (domain->has_job)
-            domain->job = *stats;
+        /* A job that is over is published as none (core.h: job is NULL
+         * unless has_job); its migration keeps the last numbers. */
+        if (engine_set_domain_job(domain, stats) < 0)
+            engine_message_locked(core, MESSAGE_ERROR, "%s: out of memory publishing the job of %s",
+                                  worker->name, domain->name ? domain->name : uuid);
         if (domain->has_job && job_stats_has(stats, JS_MEM_DIRTY_RATE) &&
             job_stats_has(stats, JS_MEM_PAGE_SIZE))
             engine_push_dirty_rate(domain,

@@ -376,12 +376,20 @@ static void refresh_inventory(HostWorker *worker)
 
     pthread_mutex_lock(&core->lock);
     HostSlot *slot = &core->hosts[worker->index];
-    if (inventory_merge(&inventory, worker->index, &slot->domains, &slot->domain_count) < 0)
+    bool changed = false;
+    if (inventory_merge(&inventory, worker->index, &slot->domains, &slot->domain_count,
+                        &changed) < 0)
         engine_message_locked(core, MESSAGE_ERROR, "%s: out of memory updating the domain list",
                               worker->name);
+    /* The first refresh is news even when empty (front ends wait for it). */
+    changed = changed || slot->view.last_refresh_ms == 0 ||
+              slot->view.free_memory_bytes != inventory.free_memory_bytes;
     slot->view.free_memory_bytes = inventory.free_memory_bytes;
+    /* Published either way, but a refresh that found nothing new neither
+     * wakes the front end nor makes it copy thousands of domains again. */
     slot->view.last_refresh_ms = worker->last_refresh_ms;
-    engine_changed_locked(core);
+    if (changed)
+        engine_changed_locked(core);
     pthread_mutex_unlock(&core->lock);
     inventory_clear(&inventory);
 

@@ -11,9 +11,10 @@ void inventory_clear(Inventory *inventory)
 {
     if (!inventory)
         return;
-    for (size_t i = 0; i < inventory->count; i++)
-        free(inventory->records[i].name);
     free(inventory->records);
+    /* The records' names point into these: they go together. */
+    if (inventory->stats)
+        virDomainStatsRecordListFree(inventory->stats);
     memset(inventory, 0, sizeof(*inventory));
 }
 
@@ -35,33 +36,50 @@ static void record_from_stats(const virDomainStatsRecord *stats, InventoryRecord
         record->max_memory_kib = kib;
 }
 
-static int compare_uuid_strings(const void *a, const void *b)
+/* The text form virDomainGetUUIDString gives (lower-case hex, 8-4-4-4-12),
+ * written by table lookup: libvirt's own goes through snprintf, which for
+ * thousands of domains a second was a visible share of the engine's time. */
+static void uuid_format(const unsigned char raw[VIR_UUID_BUFLEN],
+                        char text[VIR_UUID_STRING_BUFLEN])
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    static const char hex[] = "0123456789abcdef";
+    size_t at = 0;
+    for (size_t i = 0; i < VIR_UUID_BUFLEN; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            text[at++] = '-';
+        text[at++] = hex[raw[i] >> 4];
+        text[at++] = hex[raw[i] & 0xf];
+    }
+    text[at] = '\0';
 }
 
-/* The persistent domains' UUIDs, sorted, for bsearch. */
-static int persistent_uuids(virConnectPtr conn, char ***uuids, size_t *count)
+static int compare_raw_uuids(const void *a, const void *b)
+{
+    return memcmp(a, b, VIR_UUID_BUFLEN);
+}
+
+/* The transient domains' raw UUIDs, sorted, for bsearch. Every domain is
+ * either persistent or transient, and transient ones are few (usually none),
+ * so listing them costs one RPC and almost no virDomainPtr to create and
+ * free, where listing the persistent ones cost one per domain. */
+static int transient_uuids(virConnectPtr conn, unsigned char (**uuids)[VIR_UUID_BUFLEN],
+                           size_t *count)
 {
     virDomainPtr *domains = NULL;
-    int n = virConnectListAllDomains(conn, &domains, VIR_CONNECT_LIST_DOMAINS_PERSISTENT);
+    int n = virConnectListAllDomains(conn, &domains, VIR_CONNECT_LIST_DOMAINS_TRANSIENT);
     int ret = -1;
     *uuids = NULL;
     *count = 0;
     if (n < 0)
         return -1;
-    if (n > 0 && !(*uuids = calloc((size_t)n, sizeof(char *))))
+    if (n > 0 && !(*uuids = malloc((size_t)n * sizeof(**uuids))))
         goto cleanup;
     for (int i = 0; i < n; i++) {
-        char uuid[VIR_UUID_STRING_BUFLEN];
-        if (virDomainGetUUIDString(domains[i], uuid) < 0)
-            continue;
-        if (!((*uuids)[*count] = strdup(uuid)))
-            goto cleanup;
-        (*count)++;
+        if (virDomainGetUUID(domains[i], (*uuids)[*count]) == 0)
+            (*count)++;
     }
     if (*count > 1)
-        qsort(*uuids, *count, sizeof(char *), compare_uuid_strings);
+        qsort(*uuids, *count, sizeof(**uuids), compare_raw_uuids);
     ret = 0;
 
  cleanup:
@@ -73,9 +91,8 @@ static int persistent_uuids(virConnectPtr conn, char ***uuids, size_t *count)
 
 int inventory_fetch(virConnectPtr conn, const char *host_name, Inventory *out, char **error)
 {
-    virDomainStatsRecordPtr *stats = NULL;
-    char **persistent = NULL;
-    size_t persistent_count = 0;
+    unsigned char (*transient)[VIR_UUID_BUFLEN] = NULL;
+    size_t transient_count = 0;
     int ret = -1;
 
     memset(out, 0, sizeof(*out));
@@ -84,13 +101,14 @@ int inventory_fetch(virConnectPtr conn, const char *host_name, Inventory *out, c
     int n = virConnectGetAllDomainStats(conn,
                                         VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_VCPU |
                                         VIR_DOMAIN_STATS_BALLOON,
-                                        &stats, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
+                                        &out->stats, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
     if (n < 0) {
+        out->stats = NULL;
         libvirt_error_set(error, "%s: list domains", host_name);
         return -1;
     }
-    if (persistent_uuids(conn, &persistent, &persistent_count) < 0) {
-        libvirt_error_set(error, "%s: list persistent domains", host_name);
+    if (transient_uuids(conn, &transient, &transient_count) < 0) {
+        libvirt_error_set(error, "%s: list transient domains", host_name);
         goto cleanup;
     }
     if (n > 0 && !(out->records = calloc((size_t)n, sizeof(*out->records)))) {
@@ -99,17 +117,17 @@ int inventory_fetch(virConnectPtr conn, const char *host_name, Inventory *out, c
     }
     for (int i = 0; i < n; i++) {
         InventoryRecord *record = &out->records[out->count];
-        const char *name = virDomainGetName(stats[i]->dom);
-        if (virDomainGetUUIDString(stats[i]->dom, record->uuid) < 0 || !name)
+        unsigned char uuid[VIR_UUID_BUFLEN];
+        /* Borrowed: the name lives as long as out->stats. */
+        const char *name = virDomainGetName(out->stats[i]->dom);
+        if (virDomainGetUUID(out->stats[i]->dom, uuid) < 0 || !name)
             continue;
-        if (!(record->name = strdup(name))) {
-            error_set(error, "%s: out of memory reading the domain list", host_name);
-            goto cleanup;
-        }
-        record_from_stats(stats[i], record);
-        const char *key = record->uuid;
-        record->persistent = persistent_count > 0 && bsearch(&key, persistent, persistent_count, sizeof(char *),
-                                     compare_uuid_strings) != NULL;
+        uuid_format(uuid, record->uuid);
+        record->name = name;
+        record_from_stats(out->stats[i], record);
+        record->persistent = transient_count == 0 ||
+                             !bsearch(uuid, transient, transient_count, sizeof(*transient),
+                                      compare_raw_uuids);
         out->count++;
     }
 
@@ -122,11 +140,7 @@ int inventory_fetch(virConnectPtr conn, const char *host_name, Inventory *out, c
  cleanup:
     if (ret < 0)
         inventory_clear(out);
-    if (stats)
-        virDomainStatsRecordListFree(stats);
-    for (size_t i = 0; i < persistent_count; i++)
-        free(persistent[i]);
-    free(persistent);
+    free(transient);
     return ret;
 }
 
@@ -144,8 +158,10 @@ void inventory_sort(Inventory *inventory)
               compare_records_by_name);
 }
 
-static void view_update(DomainView *view, const InventoryRecord *record, size_t host_index)
+/* Updates the fields a refresh brings; returns whether any of them changed. */
+static bool view_update(DomainView *view, const InventoryRecord *record, size_t host_index)
 {
+    DomainView before = *view;
     view->host_index = host_index;
     view->state = (DomainRunState)record->state;
     view->state_reason = record->reason;
@@ -153,13 +169,18 @@ static void view_update(DomainView *view, const InventoryRecord *record, size_t 
     view->vcpus = record->vcpus;
     view->memory_kib = record->memory_kib;
     view->max_memory_kib = record->max_memory_kib;
+    return before.host_index != view->host_index || before.state != view->state ||
+           before.state_reason != view->state_reason ||
+           before.persistent != view->persistent || before.vcpus != view->vcpus ||
+           before.memory_kib != view->memory_kib ||
+           before.max_memory_kib != view->max_memory_kib;
 }
 
 /* The common refresh: the same domains in the same order. Updates in place
- * (no allocation, no copy of the histories) and returns true; false when the
- * set or the order changed. */
+ * (no allocation, no copy of the histories) and returns true, with *changed
+ * telling whether any value differs; false when the set or the order changed. */
 static bool merge_in_place(const Inventory *inventory, size_t host_index, DomainView *domains,
-                           size_t domain_count)
+                           size_t domain_count, bool *changed)
 {
     if (inventory->count != domain_count)
         return false;
@@ -168,8 +189,10 @@ static bool merge_in_place(const Inventory *inventory, size_t host_index, Domain
             !domains[i].name || strcmp(domains[i].name, inventory->records[i].name) != 0)
             return false;
     }
-    for (size_t i = 0; i < domain_count; i++)
-        view_update(&domains[i], &inventory->records[i], host_index);
+    for (size_t i = 0; i < domain_count; i++) {
+        if (view_update(&domains[i], &inventory->records[i], host_index))
+            *changed = true;
+    }
     return true;
 }
 
@@ -180,19 +203,24 @@ static int compare_view_pointers_by_uuid(const void *a, const void *b)
 }
 
 int inventory_merge(const Inventory *inventory, size_t host_index,
-                    DomainView **domains, size_t *domain_count)
+                    DomainView **domains, size_t *domain_count, bool *changed)
 {
-    if (merge_in_place(inventory, host_index, *domains, *domain_count))
+    *changed = false;
+    if (merge_in_place(inventory, host_index, *domains, *domain_count, changed))
         return 0;
 
     DomainView *fresh = NULL;
     DomainView **by_uuid = NULL;
-    if (inventory->count > 0 && !(fresh = calloc(inventory->count, sizeof(*fresh))))
+    DomainView **origin = NULL;   /* origin[i]: the old view fresh[i] took over, or NULL */
+    if (inventory->count > 0 && (!(fresh = calloc(inventory->count, sizeof(*fresh))) ||
+                                 !(origin = calloc(inventory->count, sizeof(*origin))))) {
+        free(fresh);
         return -1;
-    /* Lookups by UUID through a sorted array of pointers: the views are big
-     * (their histories), sorting pointers keeps this cheap for thousands. */
+    }
+    /* Lookups by UUID through a sorted array of pointers. */
     if (*domain_count > 0 && !(by_uuid = malloc(sizeof(*by_uuid) * *domain_count))) {
         free(fresh);
+        free(origin);
         return -1;
     }
     for (size_t i = 0; i < *domain_count; i++)
@@ -209,27 +237,40 @@ int inventory_merge(const Inventory *inventory, size_t host_index,
                            : bsearch(&key_pointer, by_uuid, *domain_count, sizeof(*by_uuid),
                                      compare_view_pointers_by_uuid);
         DomainView *view = &fresh[i];
-        if (old)
-            *view = **old;         /* keeps history, watch flag and job; the name
-                                    * pointer is replaced just below */
+        if (old) {
+            *view = **old;         /* takes over history, watch flag and job (once
+                                    * all went well, below); the name pointer is
+                                    * replaced just below */
+            origin[i] = *old;
+        }
         memcpy(view->uuid, record->uuid, sizeof(view->uuid));
         view->name = strdup(record->name);
         if (!view->name) {
-            /* Out of memory halfway: the old list is untouched, keep it. */
+            /* Out of memory halfway: the old list still owns everything, keep it. */
             for (size_t j = 0; j < i; j++)
                 free(fresh[j].name);
             free(fresh);
+            free(origin);
             free(by_uuid);
             return -1;
         }
         view_update(view, record, host_index);
     }
 
+    /* The fresh views own what they took over: the old ones must not free it. */
+    for (size_t i = 0; i < inventory->count; i++) {
+        if (origin[i]) {
+            origin[i]->dirty_rate = NULL;
+            origin[i]->job = NULL;
+        }
+    }
     for (size_t i = 0; i < *domain_count; i++)
         domain_view_clear(&(*domains)[i]);
     free(*domains);
     free(by_uuid);
+    free(origin);
     *domains = fresh;
     *domain_count = inventory->count;
+    *changed = true;
     return 0;
 }

@@ -1,6 +1,6 @@
 /* One host's domains, read in bulk: one virConnectGetAllDomainStats call
- * (state, vCPUs, balloon) and one virConnectListAllDomains for persistence
- * per refresh, never a call per domain. */
+ * (state, vCPUs, balloon) and one virConnectListAllDomains of the transient
+ * ones (all others are persistent) per refresh, never a call per domain. */
 #ifndef VIRTMIG_INVENTORY_H
 #define VIRTMIG_INVENTORY_H
 
@@ -13,7 +13,7 @@
 
 typedef struct {
     char uuid[VIR_UUID_STRING_BUFLEN];
-    char *name;
+    const char *name;             /* borrowed: from Inventory.stats (or the caller's) */
     int state, reason;
     bool persistent;
     unsigned vcpus;
@@ -24,6 +24,8 @@ typedef struct {
     InventoryRecord *records;
     size_t count;
     uint64_t free_memory_bytes;
+    virDomainStatsRecordPtr *stats;   /* libvirt's answer, owning the records' names;
+                                         NULL for an inventory built by hand */
 } Inventory;
 
 /* Fills *out (cleared first). Returns 0, or -1 with *error =
@@ -40,9 +42,10 @@ void inventory_sort(Inventory *inventory);
  * what the inventory does not carry (dirty-rate history and watch flag, job)
  * for domains already known by UUID. When the same domains come back in the
  * same order (the usual refresh) they are updated in place; otherwise
- * *domains is reallocated. Returns 0, or -1 when out of memory (then
- * *domains is unchanged). */
+ * *domains is reallocated. *changed tells whether anything published differs
+ * now (an unchanged refresh need not wake the front end). Returns 0, or -1
+ * when out of memory (then *domains is unchanged). */
 int inventory_merge(const Inventory *inventory, size_t host_index,
-                    DomainView **domains, size_t *domain_count);
+                    DomainView **domains, size_t *domain_count, bool *changed);
 
 #endif

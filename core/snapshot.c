@@ -47,11 +47,32 @@ void host_view_clear(HostView *view)
 int domain_view_copy(DomainView *dest, const DomainView *src)
 {
     *dest = *src;
-    if (snapshot_strdup(&dest->name, src->name) < 0) {
-        memset(dest, 0, sizeof(*dest));
-        return -1;
+    dest->name = NULL;
+    dest->dirty_rate = NULL;
+    dest->job = NULL;
+    /* Only the samples there are: the engine's history has room for
+     * DIRTY_RATE_HISTORY, a snapshot needs dirty_rate_count. */
+    if (src->dirty_rate && src->dirty_rate_count > 0) {
+        dest->dirty_rate = malloc(sizeof(*dest->dirty_rate) * src->dirty_rate_count);
+        if (!dest->dirty_rate)
+            goto fail;
+        memcpy(dest->dirty_rate, src->dirty_rate,
+               sizeof(*dest->dirty_rate) * src->dirty_rate_count);
+    } else {
+        dest->dirty_rate_count = 0;
     }
+    if (src->job) {
+        if (!(dest->job = malloc(sizeof(*dest->job))))
+            goto fail;
+        *dest->job = *src->job;
+    }
+    if (snapshot_strdup(&dest->name, src->name) < 0)
+        goto fail;
     return 0;
+
+ fail:
+    domain_view_clear(dest);
+    return -1;
 }
 
 void domain_view_clear(DomainView *view)
@@ -59,6 +80,8 @@ void domain_view_clear(DomainView *view)
     if (!view)
         return;
     free(view->name);
+    free(view->dirty_rate);
+    free(view->job);
     memset(view, 0, sizeof(*view));
 }
 

@@ -72,10 +72,10 @@ static bool migration_reached(const CoreSnapshot *snapshot, void *opaque)
                                                          view->domain_uuid);
     const DomainView *dest = core_snapshot_find_domain(snapshot, view->dest_host,
                                                        view->domain_uuid);
-    if (source && source->has_job && source->job.type == JOB_TYPE_UNBOUNDED)
+    if (source && source->has_job && source->job->type == JOB_TYPE_UNBOUNDED)
         watch->saw_source_job = true;
-    if (dest && dest->has_job && job_stats_has(&dest->job, JS_OPERATION) &&
-        dest->job.operation == VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN)
+    if (dest && dest->has_job && job_stats_has(dest->job, JS_OPERATION) &&
+        dest->job->operation == VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN)
         watch->saw_dest_job = true;
     if (view->history_count > watch->max_samples)
         watch->max_samples = view->history_count;

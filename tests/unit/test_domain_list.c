@@ -15,6 +15,7 @@
 typedef struct {
     HostView hosts[3];
     DomainView domains[8];
+    RateSample samples[8];        /* domains[i]'s one dirty-rate sample */
     MigrationView migrations[2];
     CoreSnapshot snapshot;
 } Fixture;
@@ -31,7 +32,9 @@ static void add_domain(Fixture *f, const char *name, const char *uuid, size_t ho
     d->vcpus = 1;
     d->memory_kib = memory_mib * 1024;
     if (dirty >= 0) {
-        d->dirty_rate[0].value = dirty;
+        RateSample *sample = &f->samples[f->snapshot.domain_count - 1];
+        sample->value = dirty;
+        d->dirty_rate = sample;
         d->dirty_rate_count = 1;
     }
 }

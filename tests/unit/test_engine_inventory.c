@@ -26,7 +26,7 @@ static void add_record(Inventory *inventory, const char *uuid, const char *name,
     InventoryRecord *record = &inventory->records[inventory->count++];
     memset(record, 0, sizeof(*record));
     strcpy(record->uuid, uuid);
-    record->name = strdup(name);
+    record->name = name;          /* borrowed, as from libvirt's stats */
     record->state = state;
     record->reason = 1;
     record->persistent = true;
@@ -51,9 +51,11 @@ static void test_merge_into_empty_sorts_by_name(void **state)
     add_record(&inventory, UUID_C, "mid", DOMAIN_PAUSED, 512);
     DomainView *domains = NULL;
     size_t count = 0;
+    bool changed = false;
 
     inventory_sort(&inventory);
-    assert_int_equal(inventory_merge(&inventory, 2, &domains, &count), 0);
+    assert_int_equal(inventory_merge(&inventory, 2, &domains, &count, &changed), 0);
+    assert_true(changed);
     assert_int_equal(count, 3);
     assert_string_equal(domains[0].name, "alpha");
     assert_string_equal(domains[1].name, "mid");
@@ -81,8 +83,9 @@ static void test_merge_keeps_history_by_uuid(void **state)
     add_record(&first, UUID_B, "db", DOMAIN_RUNNING, 1024);
     DomainView *domains = NULL;
     size_t count = 0;
+    bool changed = false;
     inventory_sort(&first);
-    assert_int_equal(inventory_merge(&first, 0, &domains, &count), 0);
+    assert_int_equal(inventory_merge(&first, 0, &domains, &count, &changed), 0);
 
     /* What only the engine knows about "web" (sorted second: db, web). */
     DomainView *web = &domains[1];
@@ -90,16 +93,15 @@ static void test_merge_keeps_history_by_uuid(void **state)
     web->dirty_rate_watched = true;
     engine_push_dirty_rate(web, 12.5, 1000);
     engine_push_dirty_rate(web, 13.5, 2000);
-    web->has_job = true;
-    web->job.type = JOB_TYPE_UNBOUNDED;
-    web->job.data_total = 42;
+    JobStats job = { .type = JOB_TYPE_UNBOUNDED, .data_total = 42 };
+    assert_int_equal(engine_set_domain_job(web, &job), 0);
 
     /* Next refresh: web renamed and paused, db gone, a new one appears. */
     Inventory second = { 0 };
     add_record(&second, UUID_C, "cache", DOMAIN_RUNNING, 256);
     add_record(&second, UUID_A, "web-renamed", DOMAIN_PAUSED, 2048);
     inventory_sort(&second);
-    assert_int_equal(inventory_merge(&second, 0, &domains, &count), 0);
+    assert_int_equal(inventory_merge(&second, 0, &domains, &count, &changed), 0);
     assert_int_equal(count, 2);
     assert_string_equal(domains[0].name, "cache");
     assert_false(domains[0].dirty_rate_watched);
@@ -113,11 +115,23 @@ static void test_merge_keeps_history_by_uuid(void **state)
     assert_int_equal(web->dirty_rate_count, 2);
     assert_true(web->dirty_rate[0].value == 12.5 && web->dirty_rate[1].value == 13.5);
     assert_true(web->has_job);
-    assert_int_equal(web->job.data_total, 42);
+    assert_non_null(web->job);
+    assert_int_equal(web->job->data_total, 42);
+    assert_true(changed);
+
+    /* The same answer again: nothing to publish. */
+    assert_int_equal(inventory_merge(&second, 0, &domains, &count, &changed), 0);
+    assert_false(changed);
+
+    /* A job that ended is published as none. */
+    job.type = JOB_TYPE_COMPLETED;
+    assert_int_equal(engine_set_domain_job(web, &job), 0);
+    assert_false(web->has_job);
+    assert_null(web->job);
 
     /* An empty host empties the list. */
     Inventory empty = { 0 };
-    assert_int_equal(inventory_merge(&empty, 0, &domains, &count), 0);
+    assert_int_equal(inventory_merge(&empty, 0, &domains, &count, &changed), 0);
     assert_int_equal(count, 0);
     assert_null(domains);
 
@@ -135,7 +149,8 @@ static void test_unchanged_refresh_updates_in_place(void **state)
     inventory_sort(&first);
     DomainView *domains = NULL;
     size_t count = 0;
-    assert_int_equal(inventory_merge(&first, 1, &domains, &count), 0);
+    bool changed = false;
+    assert_int_equal(inventory_merge(&first, 1, &domains, &count, &changed), 0);
     DomainView *before = domains;
     char *name_before = domains[1].name;
     engine_push_dirty_rate(&domains[1], 3.0, 10);
@@ -144,7 +159,8 @@ static void test_unchanged_refresh_updates_in_place(void **state)
     add_record(&second, UUID_B, "b", DOMAIN_PAUSED, 4096);
     add_record(&second, UUID_A, "a", DOMAIN_RUNNING, 512);
     inventory_sort(&second);
-    assert_int_equal(inventory_merge(&second, 1, &domains, &count), 0);
+    assert_int_equal(inventory_merge(&second, 1, &domains, &count, &changed), 0);
+    assert_true(changed);
     /* Same array, same strings: nothing reallocated or copied. */
     assert_ptr_equal(domains, before);
     assert_ptr_equal(domains[1].name, name_before);
@@ -169,6 +185,43 @@ static void test_dirty_rate_history_drops_oldest(void **state)
     assert_true(domain.dirty_rate[0].value == 5.0);
     assert_int_equal(domain.dirty_rate[0].at_ms, 500);
     assert_true(domain.dirty_rate[DIRTY_RATE_HISTORY - 1].value == DIRTY_RATE_HISTORY + 4);
+    domain_view_clear(&domain);
+    assert_null(domain.dirty_rate);
+}
+
+/* A snapshot's view owns copies of exactly the samples and the job there
+ * are, and a view without them copies no history at all. */
+static void test_domain_view_copy_is_proportional(void **state)
+{
+    (void)state;
+    DomainView source;
+    memset(&source, 0, sizeof(source));
+    strcpy(source.uuid, UUID_A);
+    source.name = strdup("web");
+    DomainView copy;
+    assert_int_equal(domain_view_copy(&copy, &source), 0);
+    assert_null(copy.dirty_rate);
+    assert_null(copy.job);
+    assert_int_equal(copy.dirty_rate_count, 0);
+    domain_view_clear(&copy);
+
+    assert_int_equal(engine_push_dirty_rate(&source, 7.0, 10), 0);
+    assert_int_equal(engine_push_dirty_rate(&source, 8.0, 20), 0);
+    JobStats job = { .type = JOB_TYPE_BOUNDED, .mem_iteration = 3 };
+    assert_int_equal(engine_set_domain_job(&source, &job), 0);
+    assert_int_equal(domain_view_copy(&copy, &source), 0);
+    assert_ptr_not_equal(copy.dirty_rate, source.dirty_rate);
+    assert_ptr_not_equal(copy.job, source.job);
+    assert_ptr_not_equal(copy.name, source.name);
+    domain_view_clear(&source);
+    /* The copy outlives the original (ASan would catch a shared block). */
+    assert_int_equal(copy.dirty_rate_count, 2);
+    assert_true(copy.dirty_rate[0].value == 7.0 && copy.dirty_rate[1].value == 8.0);
+    assert_int_equal(copy.dirty_rate[1].at_ms, 20);
+    assert_true(copy.has_job);
+    assert_int_equal(copy.job->mem_iteration, 3);
+    assert_string_equal(copy.name, "web");
+    domain_view_clear(&copy);
 }
 
 static void test_view_copies_are_deep(void **state)
@@ -256,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_unchanged_refresh_updates_in_place),
         cmocka_unit_test(test_dirty_rate_history_drops_oldest),
         cmocka_unit_test(test_view_copies_are_deep),
+        cmocka_unit_test(test_domain_view_copy_is_proportional),
         cmocka_unit_test(test_snapshot_lookups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
