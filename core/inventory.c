@@ -169,7 +169,19 @@ static bool view_update(DomainView *view, const InventoryRecord *record, size_t 
     view->vcpus = record->vcpus;
     view->memory_kib = record->memory_kib;
     view->max_memory_kib = record->max_memory_kib;
-    return before.host_index != view->host_index || before.state != view->state ||
+    /* A dirty-rate history describes one run of this (host, domain) half. Once
+     * it is shut off (the source left behind by a migration without
+     * --undefinesource, a guest powered off) it dirties nothing, and the old
+     * samples would read as the rate of the copy running elsewhere; a new run
+     * starts a new history. */
+    bool history_dropped = false;
+    if ((view->state == DOMAIN_SHUTOFF || view->state == DOMAIN_CRASHED) && view->dirty_rate) {
+        free(view->dirty_rate);
+        view->dirty_rate = NULL;
+        view->dirty_rate_count = 0;
+        history_dropped = true;
+    }
+    return history_dropped || before.host_index != view->host_index || before.state != view->state ||
            before.state_reason != view->state_reason ||
            before.persistent != view->persistent || before.vcpus != view->vcpus ||
            before.memory_kib != view->memory_kib ||

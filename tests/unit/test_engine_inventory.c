@@ -174,6 +174,62 @@ static void test_unchanged_refresh_updates_in_place(void **state)
     inventory_clear(&second);
 }
 
+/* A migration without --undefinesource leaves a shut-off copy on the source:
+ * the samples taken while it ran there must not be shown as its rate, on
+ * either merge path (in place, or reallocated when the set changed). A copy
+ * still running keeps its history. */
+static void test_shut_off_domain_drops_its_history(void **state)
+{
+    (void)state;
+    Inventory first = { 0 };
+    add_record(&first, UUID_A, "a", DOMAIN_RUNNING, 1024);
+    add_record(&first, UUID_B, "b", DOMAIN_RUNNING, 1024);
+    inventory_sort(&first);
+    DomainView *domains = NULL;
+    size_t count = 0;
+    bool changed = false;
+    assert_int_equal(inventory_merge(&first, 0, &domains, &count, &changed), 0);
+    assert_int_equal(engine_push_dirty_rate(&domains[0], 40.0, 10), 0);
+    assert_int_equal(engine_push_dirty_rate(&domains[1], 7.0, 10), 0);
+
+    /* Same set, same order: the in-place path. Only a's history goes. */
+    Inventory second = { 0 };
+    add_record(&second, UUID_A, "a", DOMAIN_SHUTOFF, 1024);
+    add_record(&second, UUID_B, "b", DOMAIN_RUNNING, 1024);
+    inventory_sort(&second);
+    assert_int_equal(inventory_merge(&second, 0, &domains, &count, &changed), 0);
+    assert_true(changed);
+    assert_int_equal(domains[0].state, DOMAIN_SHUTOFF);
+    assert_null(domains[0].dirty_rate);
+    assert_int_equal(domains[0].dirty_rate_count, 0);
+    assert_int_equal(domains[1].dirty_rate_count, 1);
+
+    /* Started again, sampled, then shut off while another domain appears:
+     * the reallocating path drops it too. */
+    assert_int_equal(engine_push_dirty_rate(&domains[0], 41.0, 20), 0);
+    Inventory third = { 0 };
+    add_record(&third, UUID_A, "a", DOMAIN_SHUTOFF, 1024);
+    add_record(&third, UUID_B, "b", DOMAIN_RUNNING, 1024);
+    add_record(&third, UUID_C, "c", DOMAIN_RUNNING, 1024);
+    inventory_sort(&third);
+    assert_int_equal(inventory_merge(&third, 0, &domains, &count, &changed), 0);
+    assert_int_equal(count, 3);
+    assert_string_equal(domains[0].name, "a");
+    assert_null(domains[0].dirty_rate);
+    assert_int_equal(domains[0].dirty_rate_count, 0);
+    assert_int_equal(domains[1].dirty_rate_count, 1);
+    assert_true(domains[1].dirty_rate[0].value == 7.0);
+
+    /* Nothing left to drop: an unchanged shut-off refresh changes nothing. */
+    assert_int_equal(inventory_merge(&third, 0, &domains, &count, &changed), 0);
+    assert_false(changed);
+
+    free_domains(domains, count);
+    inventory_clear(&first);
+    inventory_clear(&second);
+    inventory_clear(&third);
+}
+
 static void test_dirty_rate_history_drops_oldest(void **state)
 {
     (void)state;
@@ -307,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_merge_into_empty_sorts_by_name),
         cmocka_unit_test(test_merge_keeps_history_by_uuid),
         cmocka_unit_test(test_unchanged_refresh_updates_in_place),
+        cmocka_unit_test(test_shut_off_domain_drops_its_history),
         cmocka_unit_test(test_dirty_rate_history_drops_oldest),
         cmocka_unit_test(test_view_copies_are_deep),
         cmocka_unit_test(test_domain_view_copy_is_proportional),
