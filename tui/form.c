@@ -7,9 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "form_ladder.h"
 #include "form_state.h"
 
 enum { KEY_TAB = '\t', KEY_ESCAPE = 27 };
+
+static bool focusable(const MigrationForm *form, int target);
+static void move_focus(MigrationForm *form, int direction);
 
 /* ---- snapshot ------------------------------------------------------- */
 
@@ -276,6 +280,10 @@ bool migration_form_set_unavailable(MigrationForm *form, int field, bool unavail
         return false;
     form->values.unavailable[field] = unavailable;
     form_refresh(form);
+    /* The focused field (or the one that depends on it) just went away: keys
+     * would land on a field that ignores them. */
+    if (!focusable(form, form->focus))
+        move_focus(form, 1);
     return true;
 }
 
@@ -377,9 +385,15 @@ static bool activate_field(MigrationForm *form, FormFieldId id, int direction)
         form->values.on[id] = !form->values.on[id];
         break;
     case FORM_KIND_CHOICE: {
-        int choice = form->values.choice[id] + (direction < 0 ? -1 : 1);
-        form->values.choice[id] = (choice + FORM_TIMEOUT_ACTION_COUNT) %
-                                  FORM_TIMEOUT_ACTION_COUNT;
+        /* the next choice possible for this guest; the current one if none */
+        int count = form_field_choice_count(id);
+        int choice = form->values.choice[id];
+        for (int step = 0; step < count; step++) {
+            choice = (choice + (direction < 0 ? -1 : 1) + count) % count;
+            if (form_field_choice_available(&form->values, id, choice))
+                break;
+        }
+        form->values.choice[id] = choice;
         break;
     }
     case FORM_KIND_DESTINATION:
@@ -410,9 +424,15 @@ static FormResult launch(MigrationForm *form, Core *core)
         return FORM_CONTINUE;
     }
     size_t total = 0;
-    int id = core_request_migrate(core, form->source_host, form->domain_uuid,
-                                  form->destination, &form->options, form->problems,
-                                  FORM_MAX_PROBLEMS, &total);
+    /* With a ladder core checks it once more before anything is launched. */
+    const char *ladder = form_ladder_text(&form->values);
+    int id = ladder ? core_request_migrate_assisted(core, form->source_host,
+                                                    form->domain_uuid, form->destination,
+                                                    &form->options, ladder, form->problems,
+                                                    FORM_MAX_PROBLEMS, &total)
+                    : core_request_migrate(core, form->source_host, form->domain_uuid,
+                                           form->destination, &form->options, form->problems,
+                                           FORM_MAX_PROBLEMS, &total);
     if (id > 0) {
         form->launched_id = (unsigned)id;
         return FORM_LAUNCHED;
@@ -422,6 +442,16 @@ static FormResult launch(MigrationForm *form, Core *core)
         form->problems_from_core = true;
         set_notice(form, true, "The engine refused the launch: see the problems marked "
                                "under the fields.");
+        /* A problem of no field (the ladder, as core read it) goes in the notice. */
+        for (size_t i = 0; i < total && i < FORM_MAX_PROBLEMS; i++) {
+            if (form->problems[i].field == OPT_FIELD_NONE) {
+                char text[sizeof(form->notice)];
+                snprintf(text, sizeof(text), "The engine refused the launch: %s",
+                         form->problems[i].message);
+                set_notice(form, true, text);
+                break;
+            }
+        }
         focus_first_problem(form);
     } else {
         set_notice(form, true, "The engine could not start the migration (out of memory?); "

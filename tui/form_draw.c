@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "colors.h"
+#include "form_ladder.h"
 #include "form_state.h"
 #include "form_widgets.h"
 #include "form_wrap.h"
@@ -17,6 +18,7 @@
 #define FORM_MIN_ROWS 12
 #define FORM_MIN_COLS 44
 #define MAX_MESSAGES_PER_FIELD 4
+#define ASSISTANT_NOTE_SIZE 320
 
 typedef enum { LINE_GROUP, LINE_FIELD, LINE_PROBLEM } LineKind;
 
@@ -128,7 +130,7 @@ static void draw_value(const MigrationForm *form, WINDOW *window, int y,
         break;
     case FORM_KIND_CHOICE:
         snprintf(text, sizeof(text), "< %s >",
-                 form_timeout_action_name(form->values.choice[info->id]));
+                 form_field_choice_name(info->id, form->values.choice[info->id]));
         used = form_put(window, y, x, geometry->value_width, text, attrs, 0);
         break;
     case FORM_KIND_DESTINATION:
@@ -330,13 +332,17 @@ void migration_form_draw(MigrationForm *form, WINDOW *window)
                                rows >= 34 ? 8 : rows >= 28 ? 5 : 3);
     int checks_height = form->checks_set ? clamp((int)form->check_count, 1, rows >= 30 ? 6 : 2)
                                          : 1;
+    /* libvirt knows nothing of the ladder: a note under its line says who runs it */
+    char ladder_note[ASSISTANT_NOTE_SIZE];
+    int ladder_height = form_ladder_preview(&form->values, ladder_note, sizeof(ladder_note))
+                            ? 1 : 0;
     int fields_top = 1;
     int fields_height = buttons_row - notice_height - (1 + checks_height) -
-                        (1 + preview_height) - fields_top;
+                        (1 + preview_height + ladder_height) - fields_top;
     if (fields_height < 4) {
         preview_height = 1;
         checks_height = 1;
-        fields_height = buttons_row - notice_height - 4 - fields_top;
+        fields_height = buttons_row - notice_height - 4 - ladder_height - fields_top;
     }
 
     /* what the focused field does, when there is room for it */
@@ -389,6 +395,8 @@ void migration_form_draw(MigrationForm *form, WINDOW *window)
                                           : "(out of memory while rendering the command)",
                       ui_color(THEME_PREVIEW_COMMAND));
     y += preview_height;
+    if (ladder_height > 0)
+        form_put(window, y++, left, width, ladder_note, ui_color(THEME_HELP_TEXT), 0);
 
     /* room for the pre-flight checks */
     form_rule(window, y++, left, width, "Pre-flight checks", ui_color(THEME_DIALOG_BORDER),

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "form_ladder.h"
 #include "units.h"
 
 #define F(id, group, kind, option, label, unit, flag, example, needs) \
@@ -72,6 +73,11 @@ static const FormFieldInfo FIELDS[FF_COUNT] = {
       "Timeout", "s", "--timeout", "120s", NULL),
     F(FF_TIMEOUT_ACTION, FORM_GROUP_CONVERGENCE, FORM_KIND_CHOICE, OPT_FIELD_TIMEOUT_ACTION,
       "On timeout", NULL, "--timeout-suspend/--timeout-postcopy", NULL, "needs a Timeout"),
+    F(FF_ASSISTANT, FORM_GROUP_CONVERGENCE, FORM_KIND_CHOICE, OPT_FIELD_NONE,
+      "Assistant ladder", NULL, "virtmig, not virsh", NULL, NULL),
+    F(FF_ASSISTANT_LADDER, FORM_GROUP_CONVERGENCE, FORM_KIND_TEXT, OPT_FIELD_NONE,
+      "Ladder steps", NULL, "one line, ';' between steps",
+      "downtime 500ms after 3; abort after 5", "needs Assistant ladder custom"),
 
     F(FF_COMPRESSED, FORM_GROUP_PERFORMANCE, FORM_KIND_BOOL, OPT_FIELD_COMPRESSED,
       "Compress", NULL, "--compressed", NULL, NULL),
@@ -181,6 +187,10 @@ static const char *const HELP[FF_COUNT] = {
                         "300 ms.",
     [FF_TIMEOUT] = "After this long, suspend the guest (or switch to post-copy) to finish.",
     [FF_TIMEOUT_ACTION] = "What the timeout does: suspend the guest, or switch to post-copy.",
+    [FF_ASSISTANT] = "virtmig escalates a stalled migration step by step (downtime, "
+                     "post-copy, suspend, abort); Space cycles the ladders.",
+    [FF_ASSISTANT_LADDER] = "Steps separated by ';', e.g. \"downtime x2 upto 2s after 2; "
+                            "postcopy after 2\" (after N: iterations without progress).",
     [FF_COMPRESSED] = "Compress memory on the wire (costs CPU on both hosts).",
     [FF_COMPRESS_XBZRLE] = "Send only the changed bytes of pages sent before (uses a cache).",
     [FF_COMPRESS_MT] = "Multi-threaded compression of pages by QEMU's compress threads.",
@@ -235,6 +245,36 @@ const char *form_timeout_action_name(int choice)
     if (choice < 0 || choice >= FORM_TIMEOUT_ACTION_COUNT)
         return "";
     return TIMEOUT_ACTIONS[choice];
+}
+
+int form_field_choice_count(FormFieldId id)
+{
+    switch (id) {
+    case FF_TIMEOUT_ACTION: return FORM_TIMEOUT_ACTION_COUNT;
+    case FF_ASSISTANT: return FORM_LADDER_CHOICE_COUNT;
+    default: return 0;
+    }
+}
+
+const char *form_field_choice_name(FormFieldId id, int choice)
+{
+    switch (id) {
+    case FF_TIMEOUT_ACTION: return form_timeout_action_name(choice);
+    case FF_ASSISTANT: return form_ladder_choice_name(choice);
+    default: return "";
+    }
+}
+
+bool form_field_choice_available(const FormValues *values, FormFieldId id, int choice)
+{
+    if (choice < 0 || choice >= form_field_choice_count(id))
+        return false;
+    bool postcopy_possible = !values->unavailable[FF_POSTCOPY];
+    if (id == FF_TIMEOUT_ACTION && choice == 1)
+        return postcopy_possible;
+    if (id == FF_ASSISTANT && choice == FORM_LADDER_POSTCOPY)
+        return postcopy_possible;
+    return true;
 }
 
 bool form_field_kind_is_text(FormFieldKind kind)
@@ -331,6 +371,8 @@ bool form_field_enabled(const FormValues *values, FormFieldId id)
         return on[FF_AUTO_CONVERGE];
     case FF_TIMEOUT_ACTION:
         return has_text(values, FF_TIMEOUT);
+    case FF_ASSISTANT_LADDER:
+        return values->choice[FF_ASSISTANT] == FORM_LADDER_CUSTOM;
     case FF_COMPRESS_XBZRLE:
     case FF_COMPRESS_MT:
     case FF_COMPRESS_ZLIB:
@@ -582,11 +624,26 @@ int form_values_build(const FormValues *values, MigrateOptions *options,
         if (errors[i].bad)
             bad++;
     }
+    if (options->timeout_s > 0 &&
+        !form_field_choice_available(values, FF_TIMEOUT_ACTION,
+                                     values->choice[FF_TIMEOUT_ACTION])) {
+        /* Not switched to suspend behind the operator's back: pausing the
+         * guest is a choice of its own. Left out like any bad field. */
+        FormParseError *error = &errors[FF_TIMEOUT_ACTION];
+        error->bad = true;
+        snprintf(error->message, sizeof(error->message),
+                 "On timeout: post-copy is not possible for this guest (pre-flight: an "
+                 "assigned PCI device rules it out); press Space to choose suspend, or "
+                 "clear the Timeout");
+        options->timeout_s = 0;
+        bad++;
+    }
     if (options->timeout_s > 0)
         options->timeout_action = values->choice[FF_TIMEOUT_ACTION] == 1
                                       ? TIMEOUT_ACTION_POSTCOPY : TIMEOUT_ACTION_SUSPEND;
     else
         options->timeout_action = TIMEOUT_ACTION_NONE;
+    bad += form_ladder_validate(values, options->postcopy, errors);
     return bad;
 
 no_memory:

@@ -49,6 +49,7 @@ typedef enum {
     /* convergence */
     FF_POSTCOPY, FF_POSTCOPY_BANDWIDTH, FF_AUTO_CONVERGE, FF_AUTO_CONVERGE_INITIAL,
     FF_AUTO_CONVERGE_INCREMENT, FF_BANDWIDTH, FF_MAX_DOWNTIME, FF_TIMEOUT, FF_TIMEOUT_ACTION,
+    FF_ASSISTANT, FF_ASSISTANT_LADDER,   /* virtmig's ladder (form_ladder.h), not libvirt's */
     /* performance */
     FF_COMPRESSED, FF_COMPRESS_XBZRLE, FF_COMPRESS_MT, FF_COMPRESS_ZLIB, FF_COMPRESS_ZSTD,
     FF_COMP_MT_LEVEL, FF_COMP_MT_THREADS, FF_COMP_MT_DTHREADS, FF_COMP_XBZRLE_CACHE,
@@ -84,6 +85,11 @@ const char *form_field_help(FormFieldId id);
 /* true for the kinds edited as text (numbers, text, lists). */
 bool form_field_kind_is_text(FormFieldKind kind);
 
+/* The choices of a FORM_KIND_CHOICE field: how many, and each one's name
+ * ("" out of range; 0 for a field that is not a choice). */
+int form_field_choice_count(FormFieldId id);
+const char *form_field_choice_name(FormFieldId id, int choice);
+
 /* What the operator entered, field by field. */
 typedef struct {
     bool on[FF_COUNT];            /* FORM_KIND_BOOL */
@@ -102,11 +108,15 @@ void form_values_clear(FormValues *values);   /* accepts NULL */
 
 /* Whether a field applies given the others (its parent check box is on). */
 bool form_field_enabled(const FormValues *values, FormFieldId id);
+/* Whether one choice of a choice field is possible for this guest: the
+ * post-copy choices (timeout action, ladder) are not when post-copy is
+ * unavailable. Cycling skips such a choice. */
+bool form_field_choice_available(const FormValues *values, FormFieldId id, int choice);
 
 /* A parse problem of one field. */
 typedef struct {
     bool bad;
-    char message[200];   /* what is wrong and how to write it */
+    char message[320];   /* what is wrong and how to write it */
 } FormParseError;
 
 /* Builds options from the enabled fields (starting from migrate_options_init).

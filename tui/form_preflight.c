@@ -62,6 +62,17 @@ size_t form_preflight_lines(const PreflightReport *report, const char *dest_name
     return count;
 }
 
+bool form_preflight_apply_limits(MigrationForm *form, const PreflightReport *report)
+{
+    /* A run that could not happen says nothing about the guest. */
+    if (!form || !report || !report->done || report->error[0])
+        return false;
+    /* An assigned VF rules post-copy out (the CX-7 VF procedure): the form
+     * stops offering it rather than let the operator pick it. That takes
+     * post-copy on timeout and the post-copy ladder with it (form_fields.c). */
+    return migration_form_set_unavailable(form, FF_POSTCOPY, report->limits.no_postcopy);
+}
+
 static bool show_lines(MigrationForm *form, char (*lines)[FORM_PREFLIGHT_LINE], size_t count)
 {
     const char *pointers[PREFLIGHT_CHECK_COUNT + 2];
@@ -113,10 +124,7 @@ bool form_preflight_follow(MigrationForm *form, Core *core, const CoreSnapshot *
     if (shown == form->preflight_shown)
         return false;
     form->preflight_shown = shown;
-    /* An assigned VF rules post-copy out (the CX-7 VF procedure): the form
-     * stops offering it rather than let the operator pick it. */
-    if (report->done && !report->error[0])
-        migration_form_set_unavailable(form, FF_POSTCOPY, report->limits.no_postcopy);
+    form_preflight_apply_limits(form, report);
     const char *dest_name = form->destination < form->host_count
                                 ? form->hosts[form->destination].name : NULL;
     size_t count = form_preflight_lines(report, dest_name, lines,

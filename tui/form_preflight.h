@@ -24,6 +24,12 @@
 bool form_preflight_follow(MigrationForm *form, Core *core, const CoreSnapshot *snapshot,
                            uint64_t now_ms);
 
+/* Makes the form stop offering what the report's limits rule out for this
+ * guest (an assigned PCI device: post-copy, on its own, on timeout and as a
+ * ladder), or offer it again; a report that is not done or could not run
+ * changes nothing. Returns true when the form changed (redraw it). */
+bool form_preflight_apply_limits(MigrationForm *form, const PreflightReport *report);
+
 /* The lines the form shows for a report (at most max):
  * a summary, then failures, warnings and passes. Returns how many. */
 size_t form_preflight_lines(const PreflightReport *report, const char *dest_name,

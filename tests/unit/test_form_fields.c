@@ -5,11 +5,14 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "form_fields.h"
+#include "form_ladder.h"
 
 typedef struct {
     FormValues values;
@@ -77,7 +80,8 @@ static void test_table_is_consistent(void **state)
         if (form_field_kind_is_text(info->kind) && info->kind != FORM_KIND_TEXT &&
             info->kind != FORM_KIND_LIST)
             assert_non_null(info->example);   /* parse messages show what to type */
-        if (id != FF_DESTINATION)
+        /* the destination and virtmig's own ladder are no virsh option */
+        if (id != FF_DESTINATION && id != FF_ASSISTANT && id != FF_ASSISTANT_LADDER)
             assert_int_not_equal(info->option, OPT_FIELD_NONE);
     }
     assert_null(form_field_info(FF_COUNT));
@@ -297,6 +301,142 @@ static void test_offline_postcopy_marks_postcopy(void **state)
     assert_true(on_postcopy);
 }
 
+static bool error_contains(const Fixture *f, FormFieldId id, const char *part)
+{
+    return f->errors[id].bad && strstr(f->errors[id].message, part) != NULL;
+}
+
+/* A built-in ladder adds nothing to libvirt's options or the virsh line, only
+ * the note under it; off is the default. */
+static void test_builtin_ladder_is_virtmigs_not_libvirts(void **state)
+{
+    Fixture *f = *state;
+    char note[200];
+    assert_int_equal(f->values.choice[FF_ASSISTANT], FORM_LADDER_OFF);
+    assert_null(form_ladder_text(&f->values));
+    assert_false(form_ladder_preview(&f->values, note, sizeof(note)));
+    assert_string_equal(note, "");
+    assert_false(form_field_enabled(&f->values, FF_ASSISTANT_LADDER));
+    assert_int_equal(form_field_choice_count(FF_ASSISTANT), FORM_LADDER_CHOICE_COUNT);
+    assert_string_equal(form_field_choice_name(FF_ASSISTANT, FORM_LADDER_OFF), "off");
+    assert_string_equal(form_field_choice_name(FF_ASSISTANT, FORM_LADDER_CUSTOM), "custom");
+    assert_string_equal(form_field_choice_name(FF_ASSISTANT, FORM_LADDER_CHOICE_COUNT), "");
+    assert_string_equal(form_field_choice_name(FF_TIMEOUT_ACTION, 1), "postcopy");
+    assert_int_equal(form_field_choice_count(FF_LIVE), 0);
+
+    assert_int_equal(build(f), 0);
+    char *plain = migrate_options_virsh_command(&f->options, "vm1", "qemu:///a", "qemu:///b");
+    assert_non_null(plain);
+
+    f->values.choice[FF_ASSISTANT] = FORM_LADDER_MINIMAL_DOWNTIME;
+    assert_int_equal(build(f), 0);
+    assert_string_equal(form_ladder_text(&f->values), "minimal-downtime");
+    assert_true(form_ladder_preview(&f->values, note, sizeof(note)));
+    assert_string_equal(note, "assistant: minimal-downtime ladder (virtmig, not libvirt)");
+    char *assisted = migrate_options_virsh_command(&f->options, "vm1", "qemu:///a", "qemu:///b");
+    assert_non_null(assisted);
+    assert_string_equal(plain, assisted);
+    free(plain);
+    free(assisted);
+
+    f->values.choice[FF_ASSISTANT] = FORM_LADDER_SUSPEND_IF_NEEDED;
+    assert_int_equal(build(f), 0);
+    assert_string_equal(form_ladder_text(&f->values), "suspend-if-needed");
+}
+
+/* The post-copy ladder needs post-copy allowed: the assistant's own reason is
+ * shown at the field, and allowing post-copy clears it. */
+static void test_postcopy_ladder_needs_postcopy(void **state)
+{
+    Fixture *f = *state;
+    f->values.choice[FF_ASSISTANT] = FORM_LADDER_POSTCOPY;
+    assert_int_equal(build(f), 1);
+    assert_true(error_contains(f, FF_ASSISTANT, "Assistant ladder: step 2 switches to "
+                                                "post-copy"));
+    assert_true(error_contains(f, FF_ASSISTANT, "post-copy allowed"));
+    f->values.on[FF_POSTCOPY] = true;
+    assert_int_equal(build(f), 0);
+    assert_false(f->errors[FF_ASSISTANT].bad);
+    assert_true(f->options.postcopy);
+    char note[200];
+    assert_true(form_ladder_preview(&f->values, note, sizeof(note)));
+    assert_string_equal(note, "assistant: post-copy ladder (virtmig, not libvirt)");
+}
+
+/* Custom text is parsed by the assistant as typed; its message lands at the
+ * text field, which is enabled only for "custom". */
+static void test_custom_ladder_is_parsed_as_typed(void **state)
+{
+    Fixture *f = *state;
+    type(f, FF_ASSISTANT_LADDER, "abort after 5");
+    assert_int_equal(build(f), 0);   /* off: the text is kept, not read */
+    assert_null(form_ladder_text(&f->values));
+
+    f->values.choice[FF_ASSISTANT] = FORM_LADDER_CUSTOM;
+    assert_true(form_field_enabled(&f->values, FF_ASSISTANT_LADDER));
+    assert_int_equal(build(f), 0);
+    assert_string_equal(form_ladder_text(&f->values), "abort after 5");
+    char note[200];
+    assert_true(form_ladder_preview(&f->values, note, sizeof(note)));
+    assert_string_equal(note, "assistant: custom ladder \"abort after 5\" (virtmig, not libvirt)");
+
+    type(f, FF_ASSISTANT_LADDER, "   ");
+    assert_int_equal(build(f), 1);
+    assert_true(error_contains(f, FF_ASSISTANT_LADDER, "Ladder steps: empty; type steps"));
+
+    type(f, FF_ASSISTANT_LADDER, "downtime 500ms afterr 3");
+    assert_int_equal(build(f), 1);
+    assert_true(error_contains(f, FF_ASSISTANT_LADDER, "Ladder steps: "));
+    assert_false(f->errors[FF_ASSISTANT].bad);
+
+    type(f, FF_ASSISTANT_LADDER, "downtime 500ms after 3; postcopy after 2");
+    assert_int_equal(build(f), 1);
+    assert_true(error_contains(f, FF_ASSISTANT_LADDER, "step 2 switches to post-copy"));
+    f->values.on[FF_POSTCOPY] = true;
+    assert_int_equal(build(f), 0);
+
+    type(f, FF_ASSISTANT_LADDER, "abort after 2; downtime 1s after 1");
+    assert_int_equal(build(f), 1);   /* nothing may follow abort: the assistant says so */
+    assert_true(f->errors[FF_ASSISTANT_LADDER].bad);
+}
+
+/* An assigned PCI device rules post-copy out everywhere: as a timeout action
+ * and as a ladder, each shown at its field with a fix that is possible. */
+static void test_unavailable_postcopy_choices(void **state)
+{
+    Fixture *f = *state;
+    f->values.on[FF_POSTCOPY] = true;
+    type(f, FF_TIMEOUT, "30s");
+    f->values.choice[FF_TIMEOUT_ACTION] = 1;
+    assert_int_equal(build(f), 0);
+    assert_int_equal(f->options.timeout_action, TIMEOUT_ACTION_POSTCOPY);
+    assert_true(form_field_choice_available(&f->values, FF_TIMEOUT_ACTION, 1));
+    assert_true(form_field_choice_available(&f->values, FF_ASSISTANT, FORM_LADDER_POSTCOPY));
+
+    f->values.unavailable[FF_POSTCOPY] = true;
+    assert_false(form_field_choice_available(&f->values, FF_TIMEOUT_ACTION, 1));
+    assert_true(form_field_choice_available(&f->values, FF_TIMEOUT_ACTION, 0));
+    assert_false(form_field_choice_available(&f->values, FF_ASSISTANT, FORM_LADDER_POSTCOPY));
+    assert_true(form_field_choice_available(&f->values, FF_ASSISTANT, FORM_LADDER_CUSTOM));
+    assert_false(form_field_choice_available(&f->values, FF_ASSISTANT, -1));
+    assert_int_equal(build(f), 1);
+    assert_true(error_contains(f, FF_TIMEOUT_ACTION, "post-copy is not possible for this guest"));
+    assert_true(error_contains(f, FF_TIMEOUT_ACTION, "choose suspend"));
+    /* left out like any bad field: no --timeout-postcopy reaches virsh's line */
+    assert_false(f->options.postcopy);
+    assert_int_equal(f->options.timeout_s, 0);
+    assert_int_equal(f->options.timeout_action, TIMEOUT_ACTION_NONE);
+
+    f->values.choice[FF_TIMEOUT_ACTION] = 0;
+    assert_int_equal(build(f), 0);
+    assert_int_equal(f->options.timeout_action, TIMEOUT_ACTION_SUSPEND);
+
+    f->values.choice[FF_ASSISTANT] = FORM_LADDER_POSTCOPY;
+    assert_int_equal(build(f), 1);
+    assert_true(error_contains(f, FF_ASSISTANT, "assigned PCI device"));
+    assert_true(error_contains(f, FF_ASSISTANT, "pick minimal-downtime or suspend-if-needed"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +454,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_text_and_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(test_timeout_action_needs_a_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_offline_postcopy_marks_postcopy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_builtin_ladder_is_virtmigs_not_libvirts, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_postcopy_ladder_needs_postcopy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_custom_ladder_is_parsed_as_typed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unavailable_postcopy_choices, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
