@@ -1,6 +1,7 @@
 /* The engine's benchmark driver: virtmig's core library with a front end that
  * does what the console does between frames (sleep on the wake fd, drain,
- * take a snapshot, read it, drop it), and nothing else, so what it measures is
+ * bring its kept snapshot up to date with core_snapshot_update, read it), and
+ * nothing else, so what it measures is
  * the engine's own cost.
  *
  *   engine_bench HOSTS_FILE SECONDS [CUT_ADDR CUT_CMD RESTORE_CMD PROBE_HOST PROBE_DOMAIN]
@@ -156,14 +157,15 @@ static int load_hosts(const char *path, HostSpec *hosts, size_t *count)
     return 0;
 }
 
-/* Waits for the wake fd (at most timeout_ms), then returns a fresh snapshot. */
+/* Waits for the wake fd (at most timeout_ms), then brings the kept snapshot
+ * up to date with core_snapshot_update, as the console does (tui/app.c).
+ * Returns 1 when nothing changed (no copy), 0 when copied, -1 on failure. */
 static int next_snapshot(Core *core, int timeout_ms, CoreSnapshot *snapshot)
 {
     struct pollfd wake = { .fd = core_wake_fd(core), .events = POLLIN };
     if (poll(&wake, 1, timeout_ms) > 0)
         core_wake_drain(core);
-    core_snapshot_clear(snapshot);
-    return core_snapshot(core, snapshot);
+    return core_snapshot_update(core, snapshot);
 }
 
 static bool all_hosts_refreshed(const CoreSnapshot *snapshot)
@@ -185,7 +187,7 @@ typedef struct {
     DomainRunState probe_expected;
     uint64_t probe_sent_ms, probe_next_ms;
     size_t domains_seen_max;
-    unsigned long long snapshots;   /* taken while measuring */
+    unsigned long long snapshots;   /* copies made while measuring (generation moved) */
 } Bench;
 
 static void probe_step(Bench *bench, PhaseResult *result, uint64_t now)
@@ -232,11 +234,13 @@ static int run_phase(Bench *bench, unsigned seconds, PhaseResult *result)
     uint64_t end = now_ms() + (uint64_t)seconds * 1000u;
     bench->probe_pending = false;
     while (now_ms() < end) {
-        if (next_snapshot(bench->core, 50, &bench->snapshot) != 0) {
-            fprintf(stderr, "engine_bench: core_snapshot failed (out of memory)\n");
+        int rc = next_snapshot(bench->core, 50, &bench->snapshot);
+        if (rc < 0) {
+            fprintf(stderr, "engine_bench: core_snapshot_update failed (out of memory)\n");
             return -1;
         }
-        bench->snapshots++;
+        if (rc == 0)
+            bench->snapshots++;
         uint64_t now = now_ms();
         if (bench->snapshot.domain_count > bench->domains_seen_max)
             bench->domains_seen_max = bench->snapshot.domain_count;
@@ -293,7 +297,7 @@ int main(int argc, char **argv)
                             bench.snapshot.hosts[i].error ? bench.snapshot.hosts[i].error : "");
             goto cleanup;
         }
-        if (next_snapshot(bench.core, 100, &bench.snapshot) != 0)
+        if (next_snapshot(bench.core, 100, &bench.snapshot) < 0)
             goto cleanup;
     }
     printf("hosts=%zu\n", host_count);
