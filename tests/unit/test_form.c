@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "form.h"
+#include "form_ladder.h"
 #include "form_state.h"
 
 #define VM1_UUID "6b7c2f1e-0d7a-4a5e-9a43-1f0d7c2a9b01"
@@ -511,6 +512,63 @@ static void test_random_keys_never_break_the_form(void **state)
         delwin(windows[i]);
 }
 
+/* The Assistant ladder: cycled like any choice, the post-copy ladder marked
+ * until post-copy is allowed, custom text checked as typed, and a note under
+ * the virsh line, which itself does not change (libvirt runs no ladder). */
+static void test_assistant_ladder_choice(void **state)
+{
+    (void)state;
+    MigrationForm *form = migration_form_open(&snapshot, 0, VM1_UUID);
+    char *plain = strdup(form->virsh_command);
+    assert_non_null(plain);
+    focus_on(form, FF_TIMEOUT);
+    key(form, '\t');   /* "On timeout" is off without a timeout */
+    assert_int_equal(form->focus, FF_ASSISTANT);
+    key(form, ' ');
+    assert_int_equal(form->values.choice[FF_ASSISTANT], FORM_LADDER_MINIMAL_DOWNTIME);
+    assert_int_equal(form_blocking_problem_count(form), 0);
+    fkey(form, KEY_RIGHT);
+    assert_int_equal(form->values.choice[FF_ASSISTANT], FORM_LADDER_POSTCOPY);
+    assert_int_equal(form_blocking_problem_count(form), 1);
+    assert_true(first_problem_contains(form, FF_ASSISTANT, "switches to post-copy"));
+    fkey(form, KEY_LEFT);
+    assert_int_equal(form_blocking_problem_count(form), 0);
+    fkey(form, KEY_LEFT);
+    assert_int_equal(form->values.choice[FF_ASSISTANT], FORM_LADDER_OFF);
+    fkey(form, KEY_LEFT);   /* wraps */
+    assert_int_equal(form->values.choice[FF_ASSISTANT], FORM_LADDER_CUSTOM);
+    assert_true(first_problem_contains(form, FF_ASSISTANT_LADDER, "empty"));
+    key(form, '\t');
+    assert_int_equal(form->focus, FF_ASSISTANT_LADDER);
+    type_text(form, "abort after");
+    assert_int_equal(form_blocking_problem_count(form), 1);
+    assert_true(first_problem_contains(form, FF_ASSISTANT_LADDER, "Ladder steps: "));
+    type_text(form, " 5");
+    assert_int_equal(form_blocking_problem_count(form), 0);
+    assert_string_equal(form->virsh_command, plain);
+
+    WINDOW *window = newwin(40, 120, 0, 0);
+    assert_non_null(window);
+    migration_form_draw(form, window);
+    char *text = window_text(window);
+    assert_true(contains(text, "Assistant ladder"));
+    assert_true(contains(text, "< custom >"));
+    assert_true(contains(text, "assistant: custom ladder \"abort after 5\" (virtmig, not "
+                               "libvirt)"));
+    free(text);
+    /* off again: no note */
+    focus_on(form, FF_ASSISTANT);
+    fkey(form, KEY_RIGHT);
+    assert_int_equal(form->values.choice[FF_ASSISTANT], FORM_LADDER_OFF);
+    migration_form_draw(form, window);
+    text = window_text(window);
+    assert_null(strstr(text, "virtmig, not libvirt"));
+    free(text);
+    delwin(window);
+    free(plain);
+    migration_form_free(form);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -527,6 +585,7 @@ int main(void)
         cmocka_unit_test_setup(test_click_toggles_a_check_box, setup),
         cmocka_unit_test_setup(test_scrolling_keeps_focus_visible, setup),
         cmocka_unit_test_setup(test_random_keys_never_break_the_form, setup),
+        cmocka_unit_test_setup(test_assistant_ladder_choice, setup),
     };
     return cmocka_run_group_tests(tests, setup_screen, teardown_screen);
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "form_preflight.h"
+#include "form_ladder.h"
 #include "form_state.h"
 
 static void add_check(PreflightReport *report, PreflightCheckId id, PreflightStatus status,
@@ -115,12 +116,134 @@ static void test_unavailable_postcopy(void **state)
     migration_form_free(form);
 }
 
+static void press(MigrationForm *form, int key)
+{
+    assert_int_equal(migration_form_handle_key(form, key, false, NULL), FORM_CONTINUE);
+}
+
+static void focus_on(MigrationForm *form, int target)
+{
+    for (int i = 0; i < (int)FF_COUNT + 2 && form->focus != target; i++)
+        press(form, '\t');
+    assert_int_equal(form->focus, target);
+}
+
+static bool field_says(MigrationForm *form, FormFieldId id, const char *part)
+{
+    const char *messages[4];
+    size_t count = form_field_problems(form, id, messages, 4);
+    for (size_t i = 0; i < count && i < 4; i++) {
+        if (strstr(messages[i], part))
+            return true;
+    }
+    return false;
+}
+
+/* A crafted report whose limits say the guest has an assigned PCI device:
+ * post-copy goes away as an option, as a timeout action and as a ladder; the
+ * focus leaves a field that went away; a later report without the device
+ * brings them back. A report not done, or one that could not run, changes
+ * nothing. */
+static void test_report_limits_rule_out_postcopy_everywhere(void **state)
+{
+    (void)state;
+    HostView hosts[2];
+    DomainView domain;
+    memset(hosts, 0, sizeof(hosts));
+    memset(&domain, 0, sizeof(domain));
+    hosts[0] = (HostView){ .name = (char *)"labhost1", .uri = (char *)"qemu+tcp://a/system",
+                           .state = HOST_CONNECTED, .libvirt_version = 9000000 };
+    hosts[1] = (HostView){ .name = (char *)"labhost2", .uri = (char *)"qemu+tcp://b/system",
+                           .state = HOST_CONNECTED, .libvirt_version = 9000000 };
+    snprintf(domain.uuid, sizeof(domain.uuid), "22222222-2222-4333-8444-555555555555");
+    domain.name = (char *)"nfv-1";
+    domain.state = DOMAIN_RUNNING;
+    CoreSnapshot snapshot = { .hosts = hosts, .host_count = 2, .domains = &domain,
+                              .domain_count = 1 };
+    MigrationForm *form = migration_form_open(&snapshot, 0, domain.uuid);
+    assert_non_null(form);
+
+    /* post-copy allowed, on timeout too, focus on post-copy's bandwidth */
+    focus_on(form, FF_POSTCOPY);
+    press(form, ' ');
+    focus_on(form, FF_TIMEOUT);
+    press(form, '3');
+    press(form, '0');
+    press(form, '\t');
+    assert_int_equal(form->focus, FF_TIMEOUT_ACTION);
+    press(form, ' ');
+    assert_int_equal(form->options.timeout_action, TIMEOUT_ACTION_POSTCOPY);
+    assert_non_null(strstr(form->virsh_command, "--timeout-postcopy"));
+    assert_int_equal(form_blocking_problem_count(form), 0);
+    focus_on(form, FF_POSTCOPY_BANDWIDTH);
+
+    PreflightReport report;
+    memset(&report, 0, sizeof(report));
+    report.limits.no_postcopy = true;
+    report.limits.no_dirty_rate = true;
+    report.limits.no_viommu = true;
+    report.running = true;   /* not done yet: says nothing */
+    assert_false(form_preflight_apply_limits(form, &report));
+    report.running = false;
+    report.done = true;
+    snprintf(report.error, sizeof(report.error), "labhost1: connect: Connection refused");
+    assert_false(form_preflight_apply_limits(form, &report));   /* could not run */
+    assert_false(form_preflight_apply_limits(NULL, &report));
+    assert_false(form_preflight_apply_limits(form, NULL));
+    report.error[0] = '\0';
+
+    assert_true(form_preflight_apply_limits(form, &report));
+    assert_false(form_preflight_apply_limits(form, &report));   /* nothing new */
+    assert_int_equal(form->focus, FF_AUTO_CONVERGE);   /* the next field still there */
+    assert_false(form->options.postcopy);
+    assert_null(strstr(form->virsh_command, "--postcopy"));
+    assert_null(strstr(form->virsh_command, "--timeout-postcopy"));
+    assert_true(field_says(form, FF_TIMEOUT_ACTION, "post-copy is not possible for this guest"));
+    assert_int_equal(form_blocking_problem_count(form), 1);
+
+    /* Space on "On timeout" goes to suspend and never back to post-copy */
+    focus_on(form, FF_TIMEOUT_ACTION);
+    press(form, ' ');
+    assert_int_equal(form->values.choice[FF_TIMEOUT_ACTION], 0);
+    press(form, ' ');
+    assert_int_equal(form->values.choice[FF_TIMEOUT_ACTION], 0);
+    assert_int_equal(form_blocking_problem_count(form), 0);
+    assert_non_null(strstr(form->virsh_command, "--timeout-suspend"));
+
+    /* the ladders skip post-copy */
+    focus_on(form, FF_ASSISTANT);
+    press(form, ' ');
+    assert_int_equal(form->values.choice[FF_ASSISTANT], FORM_LADDER_MINIMAL_DOWNTIME);
+    press(form, ' ');
+    assert_int_equal(form->values.choice[FF_ASSISTANT], FORM_LADDER_SUSPEND_IF_NEEDED);
+    assert_int_equal(form_blocking_problem_count(form), 0);
+
+    /* focus on the post-copy box itself when the report arrives */
+    report.limits.no_postcopy = false;
+    assert_true(form_preflight_apply_limits(form, &report));
+    assert_true(form->options.postcopy);
+    focus_on(form, FF_POSTCOPY);
+    report.limits.no_postcopy = true;
+    assert_true(form_preflight_apply_limits(form, &report));
+    assert_int_equal(form->focus, FF_AUTO_CONVERGE);
+
+    /* a focus elsewhere stays put */
+    report.limits.no_postcopy = false;
+    assert_true(form_preflight_apply_limits(form, &report));
+    focus_on(form, FF_BANDWIDTH);
+    report.limits.no_postcopy = true;
+    assert_true(form_preflight_apply_limits(form, &report));
+    assert_int_equal(form->focus, FF_BANDWIDTH);
+    migration_form_free(form);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_running_then_done),
         cmocka_unit_test(test_could_not_run),
         cmocka_unit_test(test_unavailable_postcopy),
+        cmocka_unit_test(test_report_limits_rule_out_postcopy_everywhere),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
