@@ -60,6 +60,9 @@ typedef struct {
     unsigned long libvirt_version;    /* major*1000000 + minor*1000 + micro */
     unsigned long hv_version;
     uint64_t free_memory_bytes;
+    bool dirty_rate_unsupported;  /* the driver answered "not supported" (VIR_ERR_NO_SUPPORT)
+                                     to a dirty-rate measurement: said once, never tried
+                                     again on this host; watch/measure requests refused */
     uint64_t last_refresh_ms;     /* monotonic time of the last inventory refresh.
                                      A refresh that found nothing new updates only
                                      this, without a wakeup or a new generation (so

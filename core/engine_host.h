@@ -66,6 +66,7 @@ struct _HostWorker {
     uint64_t next_poll_ms;
     uint64_t last_refresh_ms;
     char *last_refresh_error;     /* to tell a repeated failure from a new one */
+    bool dirty_rate_unsupported;  /* as published in HostView: no measurement tried again */
     TrackedDomain *tracked;
     size_t tracked_count;
 };

@@ -329,6 +329,12 @@ static int control_domain(Core *core, size_t host, const char *uuid_or_name,
     if (!domain)
         return refuse_locked(core, error, "No domain \"%s\" on %s.",
                              uuid_or_name ? uuid_or_name : "", core->hosts[host].view.name);
+    bool wants_measurement = kind == HOST_REQUEST_MEASURE_DIRTY_RATE ||
+                             (kind == HOST_REQUEST_WATCH_DIRTY_RATE && flag);
+    if (wants_measurement && core->hosts[host].view.dirty_rate_unsupported)
+        return refuse_locked(core, error, "%s cannot measure dirty rates: its driver does not "
+                             "support it (libvirt said so once already)",
+                             core->hosts[host].view.name);
     if (kind == HOST_REQUEST_WATCH_DIRTY_RATE && domain->dirty_rate_watched != flag) {
         /* Shown at once; the worker starts or stops measuring on its next tick. */
         domain->dirty_rate_watched = flag;

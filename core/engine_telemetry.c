@@ -342,12 +342,37 @@ static void read_dirty_rates(HostWorker *worker)
     free(domains);
 }
 
+/* The driver cannot measure dirty rates at all (the test driver, a QEMU
+ * without calc-dirty-rate): remembered for the host and published, so the
+ * front end says it once and stops asking; every watch on it ends. */
+static void mark_dirty_rate_unsupported(HostWorker *worker)
+{
+    worker->dirty_rate_unsupported = true;
+    Core *core = worker->core;
+    pthread_mutex_lock(&core->lock);
+    core->hosts[worker->index].view.dirty_rate_unsupported = true;
+    engine_changed_locked(core);
+    pthread_mutex_unlock(&core->lock);
+}
+
+static void stop_watching(HostWorker *worker, TrackedDomain *tracked)
+{
+    tracked->watched = tracked->measure_once = false;
+    set_watched_flag(worker, tracked->uuid, false);
+    forget_domain(tracked);
+}
+
 static void start_dirty_rates(HostWorker *worker, const HostMigrations *migrations)
 {
     for (size_t i = 0; i < worker->tracked_count; i++) {
         TrackedDomain *tracked = &worker->tracked[i];
         if (!(tracked->watched || tracked->measure_once) || tracked->measuring)
             continue;
+        if (worker->dirty_rate_unsupported) {
+            /* A request queued before the answer was published. */
+            stop_watching(worker, tracked);
+            continue;
+        }
         /* Never measure during the domain's migration: QEMU would refuse, and
          * the job's own dirty rate is the better number then. */
         if (tracked->has_job ||
@@ -360,15 +385,22 @@ static void start_dirty_rates(HostWorker *worker, const HostMigrations *migratio
         if (!domain ||
             dirty_rate_start(domain, worker->name, DIRTY_RATE_CALC_SECONDS, false, NULL,
                              &error) < 0) {
+            /* Read at once: the code is libvirt's answer to the failed call. */
+            bool unsupported = domain && libvirt_error_code() == VIR_ERR_NO_SUPPORT;
             if (!error)
                 error = libvirt_error_message("%s: find domain %s", worker->name, tracked->uuid);
             /* Stop watching rather than repeat the same failure every tick. */
-            engine_message(worker->core, MESSAGE_ERROR, "%s; dirty-rate sampling stopped",
-                           error ? error : worker->name);
+            if (unsupported)
+                engine_message(worker->core, MESSAGE_WARNING,
+                               "%s; %s's driver cannot measure dirty rates, virtmig will not "
+                               "try again there", error ? error : worker->name, worker->name);
+            else
+                engine_message(worker->core, MESSAGE_ERROR, "%s; dirty-rate sampling stopped",
+                               error ? error : worker->name);
             free(error);
-            tracked->watched = tracked->measure_once = false;
-            set_watched_flag(worker, tracked->uuid, false);
-            forget_domain(tracked);
+            stop_watching(worker, tracked);
+            if (unsupported)
+                mark_dirty_rate_unsupported(worker);
             continue;
         }
         tracked->measuring = true;

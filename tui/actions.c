@@ -373,9 +373,27 @@ unsigned action_suspend_resume(App *app)
     return open_confirm(app, DIALOG_FOR_SUSPEND, "Suspend domain", text, "Suspend", "Cancel");
 }
 
+/* The domain's host answered once that its driver cannot measure dirty
+ * rates: core refuses to try again, and so we do not ask. */
+static bool dirty_rate_unsupported(const App *app, const DomainView *d)
+{
+    return d->host_index < app->snapshot.host_count &&
+           app->snapshot.hosts[d->host_index].dirty_rate_unsupported;
+}
+
+static unsigned say_dirty_rate_unsupported(App *app, const DomainView *d)
+{
+    const char *host = app->snapshot.hosts[d->host_index].name;
+    app_notice(app, MESSAGE_WARNING, "dirty rate of %s: not supported by %s's driver (libvirt "
+               "said so when it was first tried)", d->name, host ? host : "this host");
+    return REDRAW_FOOTER;
+}
+
 unsigned action_measure_dirty(App *app)
 {
     const DomainView *d = app_selected_domain(app);
+    if (dirty_rate_unsupported(app, d))
+        return say_dirty_rate_unsupported(app, d);
     if (core_request_measure_dirty_rate(app->core, d->host_index, d->uuid) < 0)
         app_notice(app, MESSAGE_ERROR, "cannot measure the dirty rate of %s now (host busy "
                    "or domain gone); try again", d->name);
@@ -388,6 +406,8 @@ unsigned action_watch_dirty(App *app)
 {
     const DomainView *d = app_selected_domain(app);
     bool on = !d->dirty_rate_watched;
+    if (on && dirty_rate_unsupported(app, d))
+        return say_dirty_rate_unsupported(app, d);
     /* The operator decides now: the selection no longer switches it off. */
     if (app->auto_watch_active && d->host_index == app->auto_watch_host &&
         strcmp(d->uuid, app->auto_watch_uuid) == 0)
@@ -416,7 +436,8 @@ void actions_follow_selection(App *app)
                                       false);
         app->auto_watch_active = false;
     }
-    if (!d || d->state != DOMAIN_RUNNING || d->dirty_rate_watched)
+    if (!d || d->state != DOMAIN_RUNNING || d->dirty_rate_watched ||
+        dirty_rate_unsupported(app, d))
         return;
     if (d->host_index == app->declined_watch_host &&
         strcmp(d->uuid, app->declined_watch_uuid) == 0)

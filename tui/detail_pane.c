@@ -72,7 +72,14 @@ static void draw_title(const App *app, WINDOW *window, UiRect area, const Domain
     draw_text(window, area.top, area.left, area.width, THEME_TABLE_HEADER, text, 0);
 }
 
-static void draw_graph(WINDOW *window, UiRect area, const DomainView *d, const MigrationView *m)
+static bool host_cannot_measure(const App *app, const DomainView *d)
+{
+    return d->host_index < app->snapshot.host_count &&
+           app->snapshot.hosts[d->host_index].dirty_rate_unsupported;
+}
+
+static void draw_graph(const App *app, WINDOW *window, UiRect area, const DomainView *d,
+                       const MigrationView *m)
 {
     uint64_t dirty_at[MIGRATION_HISTORY], send_at[MIGRATION_HISTORY];
     double dirty[MIGRATION_HISTORY], send[MIGRATION_HISTORY];
@@ -92,8 +99,11 @@ static void draw_graph(WINDOW *window, UiRect area, const DomainView *d, const M
                 send_at[send_count] = s->sampled_at_ms;
                 send[send_count++] = (double)s->mem_bps / MIB_F;
             }
-            /* The destination's copy has no rate of its own: the job's is it. */
-            if (own == 0 && job_stats_has(s, JS_MEM_DIRTY_RATE) &&
+            /* The destination's copy has no rate of its own: the job's is it.
+             * Not the shut-off copy left on the source: that one dirties
+             * nothing. */
+            if (own == 0 && d->host_index == m->dest_host &&
+                job_stats_has(s, JS_MEM_DIRTY_RATE) &&
                 job_stats_has(s, JS_MEM_PAGE_SIZE)) {
                 dirty_at[dirty_count] = s->sampled_at_ms;
                 dirty[dirty_count++] =
@@ -107,7 +117,9 @@ static void draw_graph(WINDOW *window, UiRect area, const DomainView *d, const M
     };
     graph_draw(window, area, series, m ? 2 : 1, monotonic_ms(), GRAPH_BUCKET_MS);
     if (dirty_count == 0 && area.height >= 4) {
-        const char *hint = d->state != DOMAIN_RUNNING
+        const char *hint = host_cannot_measure(app, d)
+                               ? "dirty rate: not supported by this host's driver"
+                               : d->state != DOMAIN_RUNNING
                                ? "no dirty rate: the guest is not running"
                                : d->dirty_rate_watched ? "measuring the dirty rate..."
                                : "no dirty rate yet: w watches it, D measures once";
@@ -162,8 +174,10 @@ static void draw_verdict(const App *app, WINDOW *window, UiRect area, const Doma
 {
     char text[512];
     if (!m) {
-        snprintf(text, sizeof text, "not migrating: %s migrates it, w watches its dirty rate, "
-                 "D measures it now", keys_label_for(KEY_ACTION_MIGRATE));
+        snprintf(text, sizeof text, "not migrating: %s migrates it%s",
+                 keys_label_for(KEY_ACTION_MIGRATE),
+                 host_cannot_measure(app, d) ? ""
+                                             : ", w watches its dirty rate, D measures it now");
         draw_text(window, area.top, area.left + 1, area.width - 1, THEME_HELP_TEXT, text, 0);
         return;
     }
@@ -425,13 +439,16 @@ static void draw_domain_facts(const App *app, WINDOW *window, UiRect area, const
              units_format_bytes(b, sizeof b, d->max_memory_kib * 1024ull));
     line = stat_line(window, area, line, "Memory:", v);
     double rate = domain_last_dirty_rate(d);
+    bool unsupported = host_cannot_measure(app, d);
     if (rate >= 0)
         units_format_rate(v, sizeof v, rate * MIB_F);
     else
-        snprintf(v, sizeof v, "not measured");
+        snprintf(v, sizeof v, "%s", unsupported ? "not supported by this host's driver"
+                                                : "not measured");
     line = stat_line(window, area, line, "Dirty rate:", v);
-    line = stat_line(window, area, line, "Dirty sampling:", d->dirty_rate_watched ? "on (w: off)"
-                                                                                 : "off (w: on)");
+    line = stat_line(window, area, line, "Dirty sampling:",
+                     unsupported ? "unavailable on this host"
+                     : d->dirty_rate_watched ? "on (w: off)" : "off (w: on)");
     line = stat_line(window, area, line, "UUID:", d->uuid);
     if (d->has_job)
         stat_line(window, area, line, "Job:", "a libvirt job runs (not started here)");
@@ -449,7 +466,7 @@ void detail_pane_draw(const App *app, WINDOW *window, UiRect area)
     const MigrationView *m = app_selected_migration(app);
     DetailLayout layout = layout_detail(area, m != NULL);
     draw_title(app, window, layout.title, d, m);
-    draw_graph(window, layout.graph, d, m);
+    draw_graph(app, window, layout.graph, d, m);
     if (m && layout.bar_count > 0)
         draw_bars(window, layout.bars, m);
     draw_verdict(app, window, layout.verdict, d, m);

@@ -146,20 +146,39 @@ static void test_snapshot_of_three_hundred_domains(void **state)
     core_snapshot_clear(&kept);
 
     /* Watching a domain on a host that cannot measure dirty rates (the test
-     * driver has no virDomainStartDirtyRateCalc): the engine says so with
-     * libvirt's message and stops watching, rather than retry every tick. */
+     * driver has no virDomainStartDirtyRateCalc: VIR_ERR_NO_SUPPORT): the
+     * engine says so once with libvirt's message, stops watching, and
+     * remembers it for the host, rather than retry every tick or for every
+     * domain selected next. */
     assert_int_equal(core_request_watch_dirty_rate(core, 0, "vm0042", true), 0);
     bool told = false;
     for (int i = 0; i < 100 && !told; i++) {
         assert_int_equal(core_snapshot(core, &snapshot), 0);
         for (size_t m = 0; m < snapshot.message_count; m++)
-            told |= strstr(snapshot.messages[m].text, "dirty-rate sampling stopped") != NULL;
-        if (told)
+            told |= strstr(snapshot.messages[m].text, "not supported") != NULL &&
+                    strstr(snapshot.messages[m].text, "will not try again") != NULL;
+        if (told) {
             assert_false(core_snapshot_find_domain(&snapshot, 0, "vm0042")->dirty_rate_watched);
+            assert_true(snapshot.hosts[0].dirty_rate_unsupported);
+        }
         core_snapshot_clear(&snapshot);
         usleep(50000);
     }
     assert_true(told);
+    /* Remembered: another domain of that host is refused at once, and said
+     * nothing new (the one message above stays the only one). */
+    assert_int_equal(core_request_watch_dirty_rate(core, 0, "vm0043", true), -1);
+    assert_int_equal(core_request_measure_dirty_rate(core, 0, "vm0043"), -1);
+    /* Switching a watch off is still accepted. */
+    assert_int_equal(core_request_watch_dirty_rate(core, 0, "vm0043", false), 0);
+    usleep(300000);
+    assert_int_equal(core_snapshot(core, &snapshot), 0);
+    size_t said = 0;
+    for (size_t m = 0; m < snapshot.message_count; m++)
+        said += strstr(snapshot.messages[m].text, "dirty rate") != NULL;
+    assert_int_equal(said, 1);
+    assert_false(core_snapshot_find_domain(&snapshot, 0, "vm0043")->dirty_rate_watched);
+    core_snapshot_clear(&snapshot);
     core_free(core);
 }
 
