@@ -6,6 +6,9 @@
 #   - a wrong combination (live off, offline and post-copy on) puts libvirt's
 #     reason right under the post-copy field and disables Launch;
 #   - a number with a bad unit is refused at its field;
+#   - the Assistant ladder: a built-in one adds a note under the virsh line
+#     (libvirt runs no ladder), a custom one is checked by the assistant as
+#     typed and its mistake shown at the field;
 #   - Enter on Launch refuses (nothing reaches libvirt: the private journal
 #     records no launch) and the form stays open; a resize redraws it;
 #   - Esc closes it and q quits with status 0.
@@ -64,6 +67,20 @@ for setup in "120 40 C.UTF-8" "80 24 C"; do
     e2e_type "12Q"
     e2e_wait_for "unknown unit" 5 "the bad unit is explained at its field"
     e2e_assert_right_below "12Q" "unknown unit"
+
+    # the assistant's ladder: a note under the virsh line, custom text checked
+    e2e_form_focus "Assistant ladder"
+    e2e_keys Space
+    e2e_wait_for "assistant: minimal-downtime ladder \(virtmig, not libvirt\)" 5 \
+        "a built-in ladder is noted under the virsh line"
+    e2e_keys Left Left
+    e2e_wait_for "< custom >" 5 "Left cycles the ladders back round to custom"
+    e2e_keys Down
+    e2e_wait_for "Ladder steps: empty" 5 "an empty custom ladder is marked at its field"
+    e2e_type "abort afterr 5"
+    e2e_wait_gone "Ladder steps: empty" 5
+    e2e_wait_for "Ladder steps: [a-z]" 5 "the assistant's parse error shows at the ladder field"
+    e2e_assert_right_below "Ladder steps " "Ladder steps: "
 
     # Launch refuses and the form stays open
     e2e_form_launch
