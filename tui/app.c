@@ -36,6 +36,7 @@ void app_notice(App *app, MessageLevel level, const char *format, ...)
     vsnprintf(app->footer_text, sizeof app->footer_text, format, args);
     va_end(args);
     app->footer_level = level;
+    app->footer_says_connecting = false;
     app->redraw |= REDRAW_FOOTER;
 }
 
@@ -167,6 +168,28 @@ static void show_new_messages(App *app)
     app_notice(app, newest->level, "%s", newest->text ? newest->text : "");
 }
 
+/* The start-up notice "connecting to the hosts..." is true only until every
+ * host has an answer: then it says how that went (a lost host's reason is in
+ * the header), so a stale "connecting" never lingers. */
+static void settle_connecting_notice(App *app)
+{
+    const CoreSnapshot *s = &app->snapshot;
+    if (!app->footer_says_connecting)
+        return;
+    size_t connected = 0;
+    for (size_t h = 0; h < s->host_count; h++) {
+        if (s->hosts[h].state == HOST_CONNECTING)
+            return;
+        connected += s->hosts[h].state == HOST_CONNECTED;
+    }
+    if (connected == s->host_count)
+        app_notice(app, MESSAGE_INFO, "%s connected; F1 lists every key",
+                   s->host_count == 1 ? "the host is" : "all hosts are");
+    else
+        app_notice(app, MESSAGE_WARNING, "%zu of %zu hosts connected (the header says why "
+                   "not; r reconnects); F1 lists every key", connected, s->host_count);
+}
+
 static void take_snapshot(App *app)
 {
     /* Updated in place: core reuses the arrays and copies nothing when
@@ -186,6 +209,7 @@ static void take_snapshot(App *app)
     if (app->form)
         migration_form_update(app->form, &app->snapshot);
     show_new_messages(app);
+    settle_connecting_notice(app);
     handle_credentials(app);
     app->redraw |= REDRAW_HEADER | REDRAW_TABLE | REDRAW_DETAIL | REDRAW_FOOTER;
 }
@@ -505,9 +529,11 @@ int tui_run(Core *core, const TuiOptions *options)
     else if (notice)
         app_notice(&app, MESSAGE_WARNING, "%s", notice);
     free(notice);
-    if (!notice && app.footer_text[0] == '\0')
+    if (!notice && app.footer_text[0] == '\0') {
         app_notice(&app, MESSAGE_INFO, "connecting to the hosts%s F1 lists every key",
                    ui_glyphs()->ellipsis);
+        app.footer_says_connecting = true;
+    }
 
     take_snapshot(&app);
     relayout(&app);

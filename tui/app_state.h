@@ -84,6 +84,9 @@ struct _App {
     char footer_text[FOOTER_TEXT_MAX];
     MessageLevel footer_level;
     uint64_t footer_seq_seen;     /* newest core message already shown */
+    /* The footer still says "connecting to the hosts": replaced once no host
+     * is connecting any more (unless something else was said since). */
+    bool footer_says_connecting;
 
     /* The domain whose dirty-rate sampling we turned on because it was
      * selected (actions_follow_selection). */

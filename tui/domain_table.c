@@ -54,8 +54,11 @@ static void draw_titles(const App *app, WINDOW *window, UiRect area, TableColumn
 }
 
 /* "45% labhost1->labhost2" after a small bar, or the outcome of the last one. */
+/* A selected row keeps its highlight across the cell: bar and text in the
+ * row's role instead of the migration colours. */
 static void draw_migration_cell(const CoreSnapshot *snapshot, const MigrationView *m,
-                                WINDOW *window, int y, int x, int width, ThemeRole base)
+                                WINDOW *window, int y, int x, int width, ThemeRole base,
+                                bool selected)
 {
     char text[192];
     const char *arrow = ui_glyphs()->arrow_right;
@@ -66,18 +69,22 @@ static void draw_migration_cell(const CoreSnapshot *snapshot, const MigrationVie
         if (!value.known)
             progress_compute(m->history, m->history_count, PROGRESS_MEMORY, &value);
         int bar = width >= 36 ? 8 : 5;
-        progress_bar_draw(window, y, x, bar, value.fraction);
+        if (selected)
+            progress_bar_draw_in(window, y, x, bar, value.fraction, base);
+        else
+            progress_bar_draw(window, y, x, bar, value.fraction);
         if (m->phase == MIGRATION_POSTCOPY)
             snprintf(text, sizeof text, " post-copy %s%s%s", from, arrow, to);
         else if (m->phase == MIGRATION_STARTING || !value.known)
             snprintf(text, sizeof text, " start %s%s%s", from, arrow, to);
         else
             snprintf(text, sizeof text, " %3.0f%% %s%s%s", value.fraction * 100.0, from, arrow, to);
-        draw_text(window, y, x + bar, width - bar, THEME_MIGRATING, text, TEXT_FIT_PAD);
+        draw_text(window, y, x + bar, width - bar, selected ? base : THEME_MIGRATING, text,
+                  TEXT_FIT_PAD);
         return;
     }
     snprintf(text, sizeof text, "%s %s%s%s", migration_phase_name(m->phase), from, arrow, to);
-    ThemeRole role = m->phase == MIGRATION_COMPLETED ? base
+    ThemeRole role = m->phase == MIGRATION_COMPLETED || selected ? base
                      : m->phase == MIGRATION_CANCELLED ? THEME_VERDICT_WARN
                      : THEME_VERDICT_BAD;
     draw_text(window, y, x, width, role, text, TEXT_FIT_PAD);
@@ -107,7 +114,8 @@ static void draw_domain_row(const App *app, WINDOW *window, int y, UiRect area, 
     for (size_t i = 0; i < count; i++)
         values[i] = d->dirty_rate[i].value;
     if (count > 0)
-        sparkline_draw(window, y, x, c.sparkline, values, count, 1.0);
+        sparkline_draw(window, y, x, c.sparkline, values, count, 1.0,
+                       selected ? base : THEME_GRAPH_DIRTY);
     else
         draw_text(window, y, x, c.sparkline, base, d->dirty_rate_watched ? "measuring" : "-",
                   TEXT_FIT_PAD);
@@ -116,7 +124,7 @@ static void draw_domain_row(const App *app, WINDOW *window, int y, UiRect area, 
     if (c.migration > 0) {
         const MigrationView *m = domain_migration(snapshot, d->uuid, d->host_index);
         if (m)
-            draw_migration_cell(snapshot, m, window, y, x, c.migration, base);
+            draw_migration_cell(snapshot, m, window, y, x, c.migration, base, selected);
     }
 }
 

@@ -25,15 +25,20 @@ void draw_hline(WINDOW *window, int y, int x, int width, ThemeRole role);
 
 /* A bar `width` cells wide filled to fraction (eighths in UTF-8). */
 void progress_bar_draw(WINDOW *window, int y, int x, int width, double fraction);
+/* The same bar with filled and empty cells both in `role` (a selected row:
+ * the glyphs alone show the fill). */
+void progress_bar_draw_in(WINDOW *window, int y, int x, int width, double fraction,
+                          ThemeRole role);
 /* One progress line: label, bar, percent, processed/total, rate, ETA (what
  * fits in `width`); a later memory pass shows "pass N, X left of Y". */
 void progress_line_draw(WINDOW *window, int y, int x, int width, const char *label,
                         const ProgressValue *value);
 
 /* A sparkline of the newest samples that fit in `width` columns, scaled to
- * its own maximum (at least floor_mibs). */
+ * its own maximum (at least floor_mibs), in `role` (THEME_GRAPH_DIRTY, or the
+ * row's own role so a selected row stays highlighted across the cell). */
 void sparkline_draw(WINDOW *window, int y, int x, int width, const double *values,
-                    size_t count, double floor_mibs);
+                    size_t count, double floor_mibs, ThemeRole role);
 
 /* One series of a graph: values in MiB/s at monotonic times. */
 typedef struct {

@@ -8,14 +8,15 @@
 #include "text_width.h"
 #include "units.h"
 
-void progress_bar_draw(WINDOW *window, int y, int x, int width, double fraction)
+static void bar_draw(WINDOW *window, int y, int x, int width, double fraction,
+                     ThemeRole fill_role, ThemeRole empty_role)
 {
     if (width <= 0)
         return;
     const UiGlyphs *glyphs = ui_glyphs();
     int full, eighths;
     layout_bar_cells(fraction, width, &full, &eighths);
-    int fill = ui_color(THEME_PROGRESS_FILL), empty = ui_color(THEME_PROGRESS_EMPTY);
+    int fill = ui_color(fill_role), empty = ui_color(empty_role);
     wmove(window, y, x);
     wattr_on(window, (attr_t)fill, NULL);
     for (int i = 0; i < full; i++)
@@ -30,6 +31,17 @@ void progress_bar_draw(WINDOW *window, int y, int x, int width, double fraction)
     for (int i = used; i < width; i++)
         waddstr(window, glyphs->bar_empty);
     wattr_off(window, (attr_t)empty, NULL);
+}
+
+void progress_bar_draw(WINDOW *window, int y, int x, int width, double fraction)
+{
+    bar_draw(window, y, x, width, fraction, THEME_PROGRESS_FILL, THEME_PROGRESS_EMPTY);
+}
+
+void progress_bar_draw_in(WINDOW *window, int y, int x, int width, double fraction,
+                          ThemeRole role)
+{
+    bar_draw(window, y, x, width, fraction, role, role);
 }
 
 void progress_line_draw(WINDOW *window, int y, int x, int width, const char *label,
@@ -89,7 +101,7 @@ void progress_line_draw(WINDOW *window, int y, int x, int width, const char *lab
 }
 
 void sparkline_draw(WINDOW *window, int y, int x, int width, const double *values,
-                    size_t count, double floor_mibs)
+                    size_t count, double floor_mibs, ThemeRole role)
 {
     if (width <= 0)
         return;
@@ -102,12 +114,12 @@ void sparkline_draw(WINDOW *window, int y, int x, int width, const double *value
     if (max < floor_mibs)
         max = floor_mibs;
     const UiGlyphs *glyphs = ui_glyphs();
-    int attrs = ui_color(THEME_GRAPH_DIRTY);
+    int attrs = ui_color(role);
     wmove(window, y, x);
+    wattr_on(window, (attr_t)attrs, NULL);
     /* Right-aligned: the newest sample is always at the right edge. */
     for (int i = 0; i < width - (int)shown; i++)
         waddch(window, ' ');
-    wattr_on(window, (attr_t)attrs, NULL);
     for (size_t i = 0; i < shown; i++)
         waddstr(window, glyphs->spark[layout_spark_level(newest[i], max)]);
     wattr_off(window, (attr_t)attrs, NULL);

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Every lab guest appears under its host, with all three hosts connected, at
-# 120x40 and at the smallest supported size 80x24; the help screen lists the
+# 120x40 and at the smallest supported size 80x24; the "connecting" notice
+# clears once they are; the selected row stays highlighted across its
+# dirty-rate sparkline; the help screen lists the
 # keys and closes again; a mouse click selects a row and the wheel moves the
 # selection; q quits with status 0.
 . "$(dirname "$0")/lib.sh"
@@ -15,6 +17,26 @@ for size in "120 40" "80 24"; do
     e2e_assert_screen "labhost1: connected, 6 domains" "header shows labhost1 with its 6 domains"
     e2e_assert_screen "labhost2" "header names labhost2"
     e2e_assert_screen "labhost3" "header names labhost3"
+    # Once every host has answered, the start-up notice no longer says
+    # "connecting".
+    e2e_wait_gone "connecting to the hosts" 5
+    e2e_assert_screen "all hosts are connected" "the message line says the hosts connected"
+    if [ "$1" = 120 ]; then
+        # The selected row keeps its highlight through the DIRTY sparkline:
+        # from the row's own colours on, no colour change up to the last
+        # sparkline glyph (hot is selected and sampled automatically).
+        e2e_select hot
+        e2e_wait_for "^  hot .*[▁▂▃▄▅▆▇█]" 20 "the selected hot guest shows its sparkline"
+        row=$(e2e_tmux capture-pane -ep -t "$E2E_SESSION" | grep -a "  hot  " | head -1)
+        span=$(printf '%s' "$row" |
+               LC_ALL=C.UTF-8 sed -E 's/^(\x1b\[[0-9;]*m)*//; s/^(.*[▁▂▃▄▅▆▇█]).*$/\1/')
+        case "$span" in
+            *$'\e['*) e2e_fail "the selected row changes colour before its sparkline ends:" \
+                           "$(printf '%s' "$span" | cat -v)" ;;
+        esac
+        e2e_keys Escape
+        e2e_wait_gone "NAME /hot" 5
+    fi
     # Mouse: a click selects a row, the wheel moves the selection.
     e2e_keys Home
     row=$(e2e_row_of idle)
