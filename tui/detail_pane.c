@@ -11,6 +11,7 @@
 
 #include "convergence.h"
 #include "draw.h"
+#include "form_wrap.h"
 #include "keys.h"
 #include "progress_model.h"
 #include "stall_diagnosis.h"
@@ -257,34 +258,24 @@ static const char *job_type_name(JobType type)
 }
 
 /* A stat line whose value wraps at spaces over as many lines as it needs
- * (the ladder and the next step are read whole, not cut off). */
+ * (the ladder, the next step and the stall causes are read whole, not cut
+ * off), by display width so arrows and ellipses count as one column. */
 static int stat_lines_wrapped(WINDOW *window, UiRect area, int line, const char *label,
                               const char *value)
 {
     const int width = area.width - 19;
-    if (width < 16)
-        return stat_line(window, area, line, label, value);
-    const char *rest = value;
+    if (width < 16 || !value || !value[0])
+        return stat_line(window, area, line, label, value ? value : "");
+    FormWrapLine pieces[16];
+    size_t needed = form_wrap(value, (size_t)width, pieces, 16);
+    size_t count = needed < 16 ? needed : 16;
     char piece[512];
-    do {
-        size_t length = strlen(rest);
-        if ((int)length > width) {
-            length = (size_t)width;
-            while (length > 0 && rest[length] != ' ')
-                length--;
-            if (length == 0)
-                length = (size_t)width;
-        }
-        if (length >= sizeof piece)
-            length = sizeof piece - 1;
-        memcpy(piece, rest, length);
+    for (size_t i = 0; i < count && line < area.height; i++) {
+        size_t length = pieces[i].length < sizeof piece ? pieces[i].length : sizeof piece - 1;
+        memcpy(piece, value + pieces[i].start, length);
         piece[length] = '\0';
-        line = stat_line(window, area, line, label, piece);
-        label = "";
-        rest += length;
-        while (*rest == ' ')
-            rest++;
-    } while (*rest && line < area.height);
+        line = stat_line(window, area, line, i == 0 ? label : "", piece);
+    }
     return line;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `hot` dirties memory faster than a 20 MiB/s link sends it: launched from the
 # form with post-copy allowed, the console must call it "not converging" and
-# offer post-copy as a key; pressing that key (and confirming) finishes the
+# offer post-copy as a key, its stall causes wrapped whole in the statistics
+# column; pressing that key (and confirming) finishes the
 # migration on labhost2. At 120x40 and 80x24.
 . "$(dirname "$0")/lib.sh"
 e2e_require
@@ -29,6 +30,17 @@ run_at()
     e2e_wait_for "not converging" 120 "the verdict says hot is not converging"
     e2e_wait_for "P switch to post-copy" 10 "the post-copy remedy is offered with its key"
     e2e_assert_screen "P Postcopy" "the footer offers the post-copy key"
+    # The stall's causes wrap in the statistics column (shown at 120 columns)
+    # instead of being cut with an ellipsis at the screen's edge.
+    if [ "$1" = 120 ]; then
+        e2e_wait_for "Stall cause:" 10 "the statistics column names the stall's causes"
+        causes=$(e2e_screen | sed -n '/Stall cause:/,/Job type:/p')
+        if printf '%s\n' "$causes" | grep -Eq '(…|\.\.\.)$'; then
+            e2e_fail "a stall cause is cut off instead of wrapped"
+        fi
+        printf '%s\n' "$causes" | grep -q -- "switch-to-postcopy" ||
+            e2e_fail "the stall causes do not end with their remedy (switch-to-postcopy)"
+    fi
 
     e2e_keys P
     e2e_wait_for "Switch the migration of hot to post-copy" 5 "the post-copy confirmation opens"
