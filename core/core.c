@@ -249,25 +249,6 @@ static int snapshot_fill_locked(Core *core, CoreSnapshot *out)
     return engine_preflight_snapshot_locked(core, out);
 }
 
-/* Frees what the items of a snapshot own, keeping its arrays for reuse. */
-static void snapshot_release_items(CoreSnapshot *snapshot)
-{
-    for (size_t i = 0; i < snapshot->host_count; i++)
-        host_view_clear(&snapshot->hosts[i]);
-    for (size_t i = 0; i < snapshot->domain_count; i++)
-        domain_view_clear(&snapshot->domains[i]);
-    for (size_t i = 0; i < snapshot->migration_count; i++)
-        migration_view_clear(&snapshot->migrations[i]);
-    for (size_t i = 0; i < snapshot->message_count; i++)
-        core_message_clear(&snapshot->messages[i]);
-    for (size_t i = 0; i < snapshot->credential_count; i++)
-        credential_request_clear(&snapshot->credentials[i]);
-    free(snapshot->preflights);
-    snapshot->preflights = NULL;
-    snapshot->host_count = snapshot->domain_count = snapshot->migration_count = 0;
-    snapshot->message_count = snapshot->credential_count = snapshot->preflight_count = 0;
-}
-
 int core_snapshot_update(Core *core, CoreSnapshot *snapshot)
 {
     if (!snapshot)

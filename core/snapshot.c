@@ -139,10 +139,9 @@ void credential_request_clear(CredentialRequest *request)
     memset(request, 0, sizeof(*request));
 }
 
-void core_snapshot_clear(CoreSnapshot *snapshot)
+/* Frees what the items of a snapshot own, keeping its arrays for reuse. */
+void snapshot_release_items(CoreSnapshot *snapshot)
 {
-    if (!snapshot)
-        return;
     for (size_t i = 0; i < snapshot->host_count; i++)
         host_view_clear(&snapshot->hosts[i]);
     for (size_t i = 0; i < snapshot->domain_count; i++)
@@ -153,12 +152,22 @@ void core_snapshot_clear(CoreSnapshot *snapshot)
         core_message_clear(&snapshot->messages[i]);
     for (size_t i = 0; i < snapshot->credential_count; i++)
         credential_request_clear(&snapshot->credentials[i]);
+    free(snapshot->preflights);
+    snapshot->preflights = NULL;
+    snapshot->host_count = snapshot->domain_count = snapshot->migration_count = 0;
+    snapshot->message_count = snapshot->credential_count = snapshot->preflight_count = 0;
+}
+
+void core_snapshot_clear(CoreSnapshot *snapshot)
+{
+    if (!snapshot)
+        return;
+    snapshot_release_items(snapshot);
     free(snapshot->hosts);
     free(snapshot->domains);
     free(snapshot->migrations);
     free(snapshot->messages);
     free(snapshot->credentials);
-    free(snapshot->preflights);
     memset(snapshot, 0, sizeof(*snapshot));
 }
 

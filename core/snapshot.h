@@ -24,6 +24,10 @@ void core_message_clear(CoreMessage *message);
 int credential_request_copy(CredentialRequest *dest, const CredentialRequest *src);
 void credential_request_clear(CredentialRequest *request);
 
+/* Frees what the items of a snapshot own and empties it, keeping its arrays
+ * for reuse (core_snapshot_update refills them). */
+void snapshot_release_items(CoreSnapshot *snapshot);
+
 /* strdup that accepts NULL: *dest = copy of src (NULL stays NULL). Returns 0, or
  * -1 when out of memory. */
 int snapshot_strdup(char **dest, const char *src);
