@@ -95,9 +95,12 @@ bool form_ladder_preview(const FormValues *values, char *buf, size_t size)
     int choice = chosen(values);
     if (choice == FORM_LADDER_OFF)
         return false;
-    if (choice == FORM_LADDER_CUSTOM)
-        snprintf(buf, size, "assistant: custom ladder \"%s\" (virtmig, not libvirt)",
-                 form_input_text(&values->input[FF_ASSISTANT_LADDER]));
+    const char *custom = form_input_text(&values->input[FF_ASSISTANT_LADDER]);
+    if (choice == FORM_LADDER_CUSTOM && blank(custom))
+        snprintf(buf, size, "assistant: custom ladder, no steps typed yet (virtmig, not "
+                 "libvirt)");
+    else if (choice == FORM_LADDER_CUSTOM)
+        snprintf(buf, size, "assistant: custom ladder \"%s\" (virtmig, not libvirt)", custom);
     else
         snprintf(buf, size, "assistant: %s ladder (virtmig, not libvirt)", CHOICES[choice]);
     return true;

@@ -382,6 +382,9 @@ static void test_custom_ladder_is_parsed_as_typed(void **state)
 
     type(f, FF_ASSISTANT_LADDER, "   ");
     assert_int_equal(build(f), 1);
+    assert_true(form_ladder_preview(&f->values, note, sizeof(note)));
+    assert_string_equal(note, "assistant: custom ladder, no steps typed yet (virtmig, not "
+                              "libvirt)");
     assert_true(error_contains(f, FF_ASSISTANT_LADDER, "Ladder steps: empty; type steps"));
 
     type(f, FF_ASSISTANT_LADDER, "downtime 500ms afterr 3");
