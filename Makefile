@@ -18,6 +18,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 WARN     = -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DVIRTMIG_VERSION='"$(VERSION)"' $(WARN) \
+             -DVIRTMIG_THEMES_DIR='"$(PREFIX)/share/virtmig/themes"' \
              -Icore -Itui $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS   = $(PKG_LIBS) -lpthread -lm
 

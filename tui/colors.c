@@ -17,6 +17,10 @@
 
 #include "config_file.h"
 
+#ifndef VIRTMIG_THEMES_DIR
+#define VIRTMIG_THEMES_DIR "/usr/local/share/virtmig/themes"
+#endif
+
 #define MAX_THEMES 64
 #define THEME_NAME_MAX 64
 
@@ -80,7 +84,7 @@ static size_t theme_dirs(const char *dirs[4], char *user_dir, size_t user_size)
         user_dir[0] = '\0';
     if (user_dir[0])
         dirs[n++] = user_dir;
-    dirs[n++] = "/usr/local/share/virtmig/themes";
+    dirs[n++] = VIRTMIG_THEMES_DIR;   /* where make install put them */
     dirs[n++] = "/usr/share/virtmig/themes";
     return n;
 }
