@@ -4,7 +4,8 @@
  * Pure UI driven by the console loop: it never blocks and never talks to
  * libvirt. Keys come from the loop (wget_wch: a character, or a KEY_* code
  * when is_function_key); snapshots come from the loop whenever core changed.
- * Launching calls core_request_migrate(), which validates again: its problems
+ * Launching calls core_request_migrate() (core_request_migrate_assisted()
+ * when an assistant ladder is chosen), which validates again: its problems
  * are shown in the form, which then stays open. */
 #ifndef VIRTMIG_TUI_FORM_H
 #define VIRTMIG_TUI_FORM_H
@@ -56,7 +57,7 @@ int migration_form_set_checks(MigrationForm *form, const char *const *lines, siz
  * options. Returns true when that changed anything. */
 bool migration_form_set_unavailable(MigrationForm *form, int field, bool unavailable);
 
-/* The id core_request_migrate returned, once handle_key returned FORM_LAUNCHED. */
+/* The id core returned for the launch, once handle_key returned FORM_LAUNCHED. */
 unsigned migration_form_launched_id(const MigrationForm *form);
 
 void migration_form_free(MigrationForm *form);
