@@ -35,6 +35,11 @@ listen_tls = 0
 listen_tcp = 1
 listen_addr = "$(lab_host_addr "$k")"
 auth_tcp = "none"
+# The unix sockets sit in this host's private run directory, reachable by root
+# only; without polkit running, the default polkit check prints "Authorization
+# not available" on every local connection.
+auth_unix_rw = "none"
+auth_unix_ro = "none"
 host_uuid = "$(lab_host_uuid "$k")"
 log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
 CONF
