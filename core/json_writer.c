@@ -1,50 +1,14 @@
 /* JSON Lines: a small builder and a top-level field reader; see json_writer.h. */
 #include "json_writer.h"
+#include "c_locale.h"
 
 #include <errno.h>
-#include <locale.h>
 #include <math.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define JSON_MAX_DEPTH 64
-
-/* Numbers are written with '.' whatever LC_NUMERIC the console inherited from
- * setlocale(LC_ALL, ""): JSON requires it, and the form parses it. A private
- * "C" locale is used per call (uselocale is per thread, so threads are safe). */
-static locale_t c_numeric_locale;
-static pthread_once_t c_numeric_once = PTHREAD_ONCE_INIT;
-
-static void make_c_numeric_locale(void)
-{
-    c_numeric_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-}
-
-static int format_c(char *buf, size_t size, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int format_c(char *buf, size_t size, const char *format, ...)
-{
-    pthread_once(&c_numeric_once, make_c_numeric_locale);
-    /* Without the locale object (out of memory) the global locale serves. */
-    locale_t previous = c_numeric_locale ? uselocale(c_numeric_locale) : (locale_t)0;
-    va_list args;
-    va_start(args, format);
-    int length = vsnprintf(buf, size, format, args);
-    va_end(args);
-    if (c_numeric_locale)
-        uselocale(previous);
-    return length;
-}
-
-static double strtod_c(const char *text)
-{
-    pthread_once(&c_numeric_once, make_c_numeric_locale);
-    return c_numeric_locale ? strtod_l(text, NULL, c_numeric_locale) : strtod(text, NULL);
-}
 
 typedef struct {
     bool is_object;
@@ -302,9 +266,9 @@ int json_writer_double(JsonWriter *writer, double value)
     /* The shortest of %.15g and %.17g that reads back as the same double, so
      * 0.1 stays "0.1". */
     char number[40];
-    format_c(number, sizeof(number), "%.15g", value);
-    if (strtod_c(number) != value)
-        format_c(number, sizeof(number), "%.17g", value);
+    c_locale_format(number, sizeof(number), "%.15g", value);
+    if (c_locale_strtod(number, NULL) != value)
+        c_locale_format(number, sizeof(number), "%.17g", value);
     return append_text(writer, number);
 }
 
@@ -656,7 +620,7 @@ int json_line_get_number(const char *line, const char *key, double *out)
         return -1;
     if (!value || !read_number(value, &integer))
         return 0;
-    *out = strtod_c(value);
+    *out = c_locale_strtod(value, NULL);
     return 1;
 }
 

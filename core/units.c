@@ -1,50 +1,15 @@
 /* Human units: see units.h. */
 #include "units.h"
+#include "c_locale.h"
 
 #include <ctype.h>
-#include <locale.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* Numbers are written with '.' whatever LC_NUMERIC the console inherited from
- * setlocale(LC_ALL, ""): JSON requires it, and the form parses it. A private
- * "C" locale is used per call (uselocale is per thread, so threads are safe). */
-static locale_t c_numeric_locale;
-static pthread_once_t c_numeric_once = PTHREAD_ONCE_INIT;
-
-static void make_c_numeric_locale(void)
-{
-    c_numeric_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-}
-
-static int format_c(char *buf, size_t size, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int format_c(char *buf, size_t size, const char *format, ...)
-{
-    pthread_once(&c_numeric_once, make_c_numeric_locale);
-    /* Without the locale object (out of memory) the global locale serves. */
-    locale_t previous = c_numeric_locale ? uselocale(c_numeric_locale) : (locale_t)0;
-    va_list args;
-    va_start(args, format);
-    int length = vsnprintf(buf, size, format, args);
-    va_end(args);
-    if (c_numeric_locale)
-        uselocale(previous);
-    return length;
-}
-
-static double strtod_c(const char *text)
-{
-    pthread_once(&c_numeric_once, make_c_numeric_locale);
-    return c_numeric_locale ? strtod_l(text, NULL, c_numeric_locale) : strtod(text, NULL);
-}
 
 static const char *const binary_prefixes[] = { "", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei" };
 #define BINARY_PREFIX_COUNT (sizeof(binary_prefixes) / sizeof(binary_prefixes[0]))
@@ -56,7 +21,7 @@ static char *format_binary(char *buf, size_t size, double value, const char *uni
 {
     size_t prefix = 0;
     if (value < 1024.0) {
-        format_c(buf, size, "%.0f %s", floor(value), unit);
+        c_locale_format(buf, size, "%.0f %s", floor(value), unit);
         return buf;
     }
     while (value >= 1024.0 && prefix + 1 < BINARY_PREFIX_COUNT) {
@@ -66,8 +31,8 @@ static char *format_binary(char *buf, size_t size, double value, const char *uni
     for (;;) {
         int decimals = value < 9.995 ? 2 : value < 99.95 ? 1 : 0;
         char number[24];
-        format_c(number, sizeof(number), "%.*f", decimals, value);
-        if (strtod_c(number) >= 1024.0 && prefix + 1 < BINARY_PREFIX_COUNT) {
+        c_locale_format(number, sizeof(number), "%.*f", decimals, value);
+        if (c_locale_strtod(number, NULL) >= 1024.0 && prefix + 1 < BINARY_PREFIX_COUNT) {
             value /= 1024.0;
             prefix++;
             continue;
