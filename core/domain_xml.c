@@ -137,8 +137,9 @@ void domain_xml_free(DomainXmlInfo *info)
 
 /* Fills one disk from its <disk> node. -1 with *error on a missing target or OOM. */
 static int read_disk(xmlXPathContextPtr xpath, xmlNodePtr node, size_t index,
-                     const char *source, DomainDisk *disk, char **error)
+                     const char *source, void *element, char **error)
 {
+    DomainDisk *disk = element;
     static const struct { const char *expr; size_t offset; } fields[] = {
         {"./target/@dev", offsetof(DomainDisk, target_dev)},
         {"./target/@bus", offsetof(DomainDisk, target_bus)},
@@ -184,67 +185,29 @@ oom:
     return -1;
 }
 
-static int read_disks(xmlXPathContextPtr xpath, xmlNodePtr root, const char *source,
-                      DomainXmlInfo *info, char **error)
-{
-    int rc = -1;
-    xmlXPathObjectPtr nodes = xml_xp_nodes(xpath, root, "./devices/disk");
-    if (!nodes) {
-        xml_set_oom(error, source);
-        return -1;
-    }
-    size_t count = xml_node_count(nodes);
-    if (count && !(info->disks = calloc(count, sizeof(*info->disks)))) {
-        xml_set_oom(error, source);
-        goto cleanup;
-    }
-    for (size_t i = 0; i < count; i++) {
-        info->disk_count = i + 1;   /* so domain_xml_free frees what was filled */
-        if (read_disk(xpath, nodes->nodesetval->nodeTab[i], i, source,
-                      &info->disks[i], error) < 0)
-            goto cleanup;
-    }
-    rc = 0;
-cleanup:
-    xmlXPathFreeObject(nodes);
-    return rc;
-}
 
-static int read_interfaces(xmlXPathContextPtr xpath, xmlNodePtr root, const char *source,
-                           DomainXmlInfo *info, char **error)
+static int read_interface(xmlXPathContextPtr xpath, xmlNodePtr node, size_t index,
+                          const char *source, void *element, char **error)
 {
-    int rc = -1;
-    xmlXPathObjectPtr nodes = xml_xp_nodes(xpath, root, "./devices/interface");
-    if (!nodes)
+    (void)index;
+    DomainInterface *interface = element;
+    if (xml_xp_string(xpath, node, "./@type", &interface->type) < 0 ||
+        xml_xp_string(xpath, node, "./mac/@address", &interface->mac) < 0 ||
+        xml_xp_string(xpath, node, "./model/@type", &interface->model) < 0)
         goto oom;
-    size_t count = xml_node_count(nodes);
-    if (count && !(info->interfaces = calloc(count, sizeof(*info->interfaces))))
+    /* type network: source/@network; bridge: source/@bridge; direct: source/@dev */
+    if (xml_xp_string(xpath, node, "./source/@network", &interface->source) < 0)
         goto oom;
-    for (size_t i = 0; i < count; i++) {
-        xmlNodePtr node = nodes->nodesetval->nodeTab[i];
-        DomainInterface *interface = &info->interfaces[i];
-        info->interface_count = i + 1;
-        if (xml_xp_string(xpath, node, "./@type", &interface->type) < 0 ||
-            xml_xp_string(xpath, node, "./mac/@address", &interface->mac) < 0 ||
-            xml_xp_string(xpath, node, "./model/@type", &interface->model) < 0)
-            goto oom;
-        /* type network: source/@network; bridge: source/@bridge; direct: source/@dev */
-        if (xml_xp_string(xpath, node, "./source/@network", &interface->source) < 0)
-            goto oom;
-        if (!interface->source &&
-            xml_xp_string(xpath, node, "./source/@bridge", &interface->source) < 0)
-            goto oom;
-        if (!interface->source &&
-            xml_xp_string(xpath, node, "./source/@dev", &interface->source) < 0)
-            goto oom;
-    }
-    rc = 0;
-    goto cleanup;
+    if (!interface->source &&
+        xml_xp_string(xpath, node, "./source/@bridge", &interface->source) < 0)
+        goto oom;
+    if (!interface->source &&
+        xml_xp_string(xpath, node, "./source/@dev", &interface->source) < 0)
+        goto oom;
+    return 0;
 oom:
     xml_set_oom(error, source);
-cleanup:
-    xmlXPathFreeObject(nodes);
-    return rc;
+    return -1;
 }
 
 /* A PCI address attribute ("0x0000", "0x03"...), with libvirt's bounds. */
@@ -276,52 +239,31 @@ static int read_pci_part(xmlXPathContextPtr xpath, xmlNodePtr node, const char *
     return 0;
 }
 
-static int read_hostdevs(xmlXPathContextPtr xpath, xmlNodePtr root, const char *source,
-                         DomainXmlInfo *info, char **error)
+static int read_hostdev(xmlXPathContextPtr xpath, xmlNodePtr node, size_t index,
+                        const char *source, void *element, char **error)
 {
-    int rc = -1;
-    xmlXPathObjectPtr nodes = xml_xp_nodes(xpath, root, "./devices/hostdev");
-    if (!nodes) {
+    DomainHostdev *hostdev = element;
+    bool has_address = false;
+    if (xml_xp_string(xpath, node, "./@type", &hostdev->type) < 0 ||
+        xml_xp_bool(xpath, node, "boolean(./source/address/@bus)", &has_address) < 0) {
         xml_set_oom(error, source);
         return -1;
     }
-    size_t count = xml_node_count(nodes);
-    if (count && !(info->hostdevs = calloc(count, sizeof(*info->hostdevs)))) {
-        xml_set_oom(error, source);
-        goto cleanup;
-    }
-    for (size_t i = 0; i < count; i++) {
-        xmlNodePtr node = nodes->nodesetval->nodeTab[i];
-        DomainHostdev *hostdev = &info->hostdevs[i];
-        info->hostdev_count = i + 1;
-        if (xml_xp_string(xpath, node, "./@type", &hostdev->type) < 0) {
-            xml_set_oom(error, source);
-            goto cleanup;
-        }
-        bool has_address = false;
-        if (xml_xp_bool(xpath, node, "boolean(./source/address/@bus)", &has_address) < 0) {
-            xml_set_oom(error, source);
-            goto cleanup;
-        }
-        if (!hostdev->type || strcmp(hostdev->type, "pci") != 0 || !has_address)
-            continue;
-        if (read_pci_part(xpath, node, "domain", 0xffff, &hostdev->pci_domain, source, i,
-                          error) < 0 ||
-            read_pci_part(xpath, node, "bus", 0xff, &hostdev->pci_bus, source, i, error) < 0 ||
-            read_pci_part(xpath, node, "slot", 0x1f, &hostdev->pci_slot, source, i,
-                          error) < 0 ||
-            read_pci_part(xpath, node, "function", 0x7, &hostdev->pci_function, source, i,
-                          error) < 0)
-            goto cleanup;
-        hostdev->has_pci_address = true;
-        snprintf(hostdev->pci_address, sizeof(hostdev->pci_address), "%04x:%02x:%02x.%x",
-                 hostdev->pci_domain, hostdev->pci_bus, hostdev->pci_slot,
-                 hostdev->pci_function);
-    }
-    rc = 0;
-cleanup:
-    xmlXPathFreeObject(nodes);
-    return rc;
+    if (!hostdev->type || strcmp(hostdev->type, "pci") != 0 || !has_address)
+        return 0;
+    if (read_pci_part(xpath, node, "domain", 0xffff, &hostdev->pci_domain, source, index,
+                      error) < 0 ||
+        read_pci_part(xpath, node, "bus", 0xff, &hostdev->pci_bus, source, index, error) < 0 ||
+        read_pci_part(xpath, node, "slot", 0x1f, &hostdev->pci_slot, source, index,
+                      error) < 0 ||
+        read_pci_part(xpath, node, "function", 0x7, &hostdev->pci_function, source, index,
+                      error) < 0)
+        return -1;
+    hostdev->has_pci_address = true;
+    snprintf(hostdev->pci_address, sizeof(hostdev->pci_address), "%04x:%02x:%02x.%x",
+             hostdev->pci_domain, hostdev->pci_bus, hostdev->pci_slot,
+             hostdev->pci_function);
+    return 0;
 }
 
 /* Serialises /domain/cpu (if any) into info->cpu_xml. */
@@ -391,15 +333,33 @@ cleanup:
     return rc;
 }
 
-static int read_domain(xmlDocPtr doc, const char *source, DomainXmlInfo *info, char **error)
+/* The arrays are read through void pointers (xml_read_array serves every
+ * element type) and stored into their typed fields even on failure, so
+ * domain_xml_free frees what was filled. */
+static int read_devices(xmlXPathContextPtr xpath, xmlNodePtr root, const char *source,
+                        DomainXmlInfo *info, char **error)
 {
-    int rc = -1;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    xmlXPathContextPtr xpath = xmlXPathNewContext(doc);
-    if (!xpath) {
-        xml_set_oom(error, source);
-        return -1;
-    }
+    void *disks = NULL, *interfaces = NULL, *hostdevs = NULL;
+    int rc = xml_read_array(xpath, root, "./devices/disk", source, sizeof(*info->disks),
+                            read_disk, &disks, &info->disk_count, error);
+    info->disks = disks;
+    if (rc == 0)
+        rc = xml_read_array(xpath, root, "./devices/interface", source,
+                            sizeof(*info->interfaces), read_interface, &interfaces,
+                            &info->interface_count, error);
+    info->interfaces = interfaces;
+    if (rc == 0)
+        rc = xml_read_array(xpath, root, "./devices/hostdev", source,
+                            sizeof(*info->hostdevs), read_hostdev, &hostdevs,
+                            &info->hostdev_count, error);
+    info->hostdevs = hostdevs;
+    return rc;
+}
+
+static int read_domain(xmlXPathContextPtr xpath, xmlDocPtr doc, xmlNodePtr root,
+                       const char *source, void *target, char **error)
+{
+    DomainXmlInfo *info = target;
     if (xml_xp_string(xpath, root, "./name[1]", &info->name) < 0 ||
         xml_xp_string(xpath, root, "./uuid[1]", &info->uuid) < 0 ||
         xml_xp_string(xpath, root, "./@type", &info->type) < 0 ||
@@ -408,36 +368,31 @@ static int read_domain(xmlDocPtr doc, const char *source, DomainXmlInfo *info, c
         xml_xp_string(xpath, root, "./os[1]/type[1]/@machine", &info->os_machine) < 0 ||
         xml_xp_bool(xpath, root, "boolean(./devices/iommu)", &info->has_iommu) < 0) {
         xml_set_oom(error, source);
-        goto cleanup;
+        return -1;
     }
     if (!info->name) {
         xml_set_error(error, "%s: the domain has no <name>: add <name>...</name> under <domain>",
                   source);
-        goto cleanup;
+        return -1;
     }
     if (!info->type) {
         xml_set_error(error, "%s: <domain> has no type attribute: write <domain type='kvm'>",
                   source);
-        goto cleanup;
+        return -1;
     }
     bool present = false;
     if (read_memory_kib(xpath, root, "memory", source, &info->memory_kib, &present,
                         error) < 0 ||
         read_memory_kib(xpath, root, "currentMemory", source, &info->current_memory_kib,
                         &present, error) < 0)
-        goto cleanup;
+        return -1;
     if (!present)
         info->current_memory_kib = info->memory_kib;
     if (read_vcpus(xpath, root, source, info, error) < 0 ||
         read_cpu(xpath, doc, root, source, info, error) < 0 ||
-        read_disks(xpath, root, source, info, error) < 0 ||
-        read_interfaces(xpath, root, source, info, error) < 0 ||
-        read_hostdevs(xpath, root, source, info, error) < 0)
-        goto cleanup;
-    rc = 0;
-cleanup:
-    xmlXPathFreeContext(xpath);
-    return rc;
+        read_devices(xpath, root, source, info, error) < 0)
+        return -1;
+    return 0;
 }
 
 int domain_xml_parse_string(const char *xml, const char *source, DomainXmlInfo **out,
@@ -446,18 +401,12 @@ int domain_xml_parse_string(const char *xml, const char *source, DomainXmlInfo *
     if (!source)
         source = "domain XML";
     *out = NULL;
-    xmlDocPtr doc = xml_parse_document(xml, source, "domain", error);
-    if (!doc)
-        return -1;
     DomainXmlInfo *info = calloc(1, sizeof(*info));
     if (!info) {
         xml_set_oom(error, source);
-        xmlFreeDoc(doc);
         return -1;
     }
-    int rc = read_domain(doc, source, info, error);
-    xmlFreeDoc(doc);
-    if (rc < 0) {
+    if (xml_read_document(xml, source, "domain", read_domain, info, error) < 0) {
         domain_xml_free(info);
         return -1;
     }
@@ -501,21 +450,18 @@ bool domain_xml_disk_is_copied(const DomainDisk *disk, char *const *migrate_disk
     return has_source && !disk->readonly && !disk->shareable;
 }
 
-char *domain_xml_rename(const char *xml, const char *new_name, char **error)
+typedef struct {
+    const char *new_name;
+    char *result;          /* the renamed document, malloc'd */
+} Rename;
+
+static int rename_document(xmlXPathContextPtr xpath, xmlDocPtr doc, xmlNodePtr root,
+                           const char *source, void *target, char **error)
 {
-    const char *source = "domain XML";
-    if (!new_name || !*new_name) {
-        xml_set_error(error, "cannot rename the domain XML to an empty name: give a name");
-        return NULL;
-    }
-    xmlDocPtr doc = xml_parse_document(xml, source, "domain", error);
-    if (!doc)
-        return NULL;
-    char *result = NULL;
+    Rename *rename = target;
+    int rc = -1;
     xmlChar *dump = NULL;
-    xmlXPathContextPtr xpath = xmlXPathNewContext(doc);
-    xmlXPathObjectPtr nodes = xpath ? xml_xp_nodes(xpath, xmlDocGetRootElement(doc), "./name")
-                                    : NULL;
+    xmlXPathObjectPtr nodes = xml_xp_nodes(xpath, root, "./name");
     if (!nodes) {
         xml_set_oom(error, source);
         goto cleanup;
@@ -529,18 +475,28 @@ char *domain_xml_rename(const char *xml, const char *new_name, char **error)
     /* Drop the old text, then add the new one as literal text: xmlNodeAddContent
      * does not interpret '&' or '<', so any name round-trips escaped. */
     xmlNodeSetContent(name, NULL);
-    xmlNodeAddContent(name, (const xmlChar *)new_name);
+    xmlNodeAddContent(name, (const xmlChar *)rename->new_name);
     int size = 0;
     xmlDocDumpMemory(doc, &dump, &size);
-    if (!dump || size < 0 || !(result = strndup((const char *)dump, (size_t)size))) {
+    if (!dump || size < 0 || !(rename->result = strndup((const char *)dump, (size_t)size))) {
         xml_set_oom(error, source);
         goto cleanup;
     }
+    rc = 0;
 cleanup:
     xmlFree(dump);
     xmlXPathFreeObject(nodes);
-    xmlXPathFreeContext(xpath);
-    xmlFreeDoc(doc);
-    return result;
+    return rc;
 }
 
+char *domain_xml_rename(const char *xml, const char *new_name, char **error)
+{
+    if (!new_name || !*new_name) {
+        xml_set_error(error, "cannot rename the domain XML to an empty name: give a name");
+        return NULL;
+    }
+    Rename rename = { .new_name = new_name, .result = NULL };
+    if (xml_read_document(xml, "domain XML", "domain", rename_document, &rename, error) < 0)
+        return NULL;
+    return rename.result;
+}

@@ -22,15 +22,13 @@ void capabilities_info_free(CapabilitiesInfo *info)
     free(info);
 }
 
-static int read_capabilities(xmlDocPtr doc, const char *source, CapabilitiesInfo *info,
-                             char **error)
+static int read_capabilities(xmlXPathContextPtr xpath, xmlDocPtr doc, xmlNodePtr root,
+                             const char *source, void *target, char **error)
 {
+    (void)doc;
+    CapabilitiesInfo *info = target;
     int rc = -1;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
     xmlXPathObjectPtr nodes = NULL;
-    xmlXPathContextPtr xpath = xmlXPathNewContext(doc);
-    if (!xpath)
-        goto oom;
     if (xml_xp_string(xpath, root, "./host/uuid", &info->host_uuid) < 0 ||
         xml_xp_string(xpath, root, "./host/cpu/arch", &info->arch) < 0 ||
         xml_xp_string(xpath, root, "./host/cpu/model", &info->cpu_model) < 0 ||
@@ -62,7 +60,6 @@ oom:
     xml_set_oom(error, source);
 cleanup:
     xmlXPathFreeObject(nodes);
-    xmlXPathFreeContext(xpath);
     return rc;
 }
 
@@ -70,18 +67,12 @@ int capabilities_xml_parse(const char *xml, CapabilitiesInfo **out, char **error
 {
     const char *source = "capabilities XML";
     *out = NULL;
-    xmlDocPtr doc = xml_parse_document(xml, source, "capabilities", error);
-    if (!doc)
-        return -1;
     CapabilitiesInfo *info = calloc(1, sizeof(*info));
     if (!info) {
         xml_set_oom(error, source);
-        xmlFreeDoc(doc);
         return -1;
     }
-    int rc = read_capabilities(doc, source, info, error);
-    xmlFreeDoc(doc);
-    if (rc < 0) {
+    if (xml_read_document(xml, source, "capabilities", read_capabilities, info, error) < 0) {
         capabilities_info_free(info);
         return -1;
     }
@@ -101,34 +92,37 @@ void storage_pool_info_free(StoragePoolInfo *info)
     free(info);
 }
 
+static int read_storage_pool(xmlXPathContextPtr xpath, xmlDocPtr doc, xmlNodePtr root,
+                             const char *source, void *target, char **error)
+{
+    (void)doc;
+    StoragePoolInfo *info = target;
+    if (xml_xp_string(xpath, root, "./name", &info->name) < 0 ||
+        xml_xp_string(xpath, root, "./@type", &info->type) < 0 ||
+        xml_xp_string(xpath, root, "./target/path", &info->target_path) < 0) {
+        xml_set_oom(error, source);
+        return -1;
+    }
+    if (!info->name) {
+        xml_set_error(error, "%s: the pool has no <name>", source);
+        return -1;
+    }
+    return 0;
+}
+
 int storage_pool_xml_parse(const char *xml, StoragePoolInfo **out, char **error)
 {
     const char *source = "storage pool XML";
     *out = NULL;
-    xmlDocPtr doc = xml_parse_document(xml, source, "pool", error);
-    if (!doc)
-        return -1;
-    int rc = -1;
-    xmlNodePtr root = xmlDocGetRootElement(doc);
     StoragePoolInfo *info = calloc(1, sizeof(*info));
-    xmlXPathContextPtr xpath = info ? xmlXPathNewContext(doc) : NULL;
-    if (!xpath ||
-        xml_xp_string(xpath, root, "./name", &info->name) < 0 ||
-        xml_xp_string(xpath, root, "./@type", &info->type) < 0 ||
-        xml_xp_string(xpath, root, "./target/path", &info->target_path) < 0) {
+    if (!info) {
         xml_set_oom(error, source);
-        goto cleanup;
+        return -1;
     }
-    if (!info->name) {
-        xml_set_error(error, "%s: the pool has no <name>", source);
-        goto cleanup;
+    if (xml_read_document(xml, source, "pool", read_storage_pool, info, error) < 0) {
+        storage_pool_info_free(info);
+        return -1;
     }
     *out = info;
-    info = NULL;
-    rc = 0;
-cleanup:
-    storage_pool_info_free(info);
-    xmlXPathFreeContext(xpath);
-    xmlFreeDoc(doc);
-    return rc;
+    return 0;
 }

@@ -185,6 +185,50 @@ size_t xml_node_count(const xmlXPathObjectPtr object)
     return (size_t)object->nodesetval->nodeNr;
 }
 
+int xml_read_document(const char *xml, const char *source, const char *root_name,
+                      XmlDocumentReader read, void *target, char **error)
+{
+    xmlDocPtr doc = xml_parse_document(xml, source, root_name, error);
+    if (!doc)
+        return -1;
+    int rc = -1;
+    xmlXPathContextPtr xpath = xmlXPathNewContext(doc);
+    if (!xpath)
+        xml_set_oom(error, source);
+    else
+        rc = read(xpath, doc, xmlDocGetRootElement(doc), source, target, error);
+    xmlXPathFreeContext(xpath);
+    xmlFreeDoc(doc);
+    return rc;
+}
+
+int xml_read_array(xmlXPathContextPtr xpath, xmlNodePtr node, const char *expr,
+                   const char *source, size_t element_size, XmlElementReader read_element,
+                   void **array, size_t *count, char **error)
+{
+    int rc = -1;
+    xmlXPathObjectPtr nodes = xml_xp_nodes(xpath, node, expr);
+    if (!nodes) {
+        xml_set_oom(error, source);
+        return -1;
+    }
+    size_t found = xml_node_count(nodes);
+    if (found && !(*array = calloc(found, element_size))) {
+        xml_set_oom(error, source);
+        goto cleanup;
+    }
+    for (size_t i = 0; i < found; i++) {
+        *count = i + 1;
+        if (read_element(xpath, nodes->nodesetval->nodeTab[i], i, source,
+                         (char *)*array + i * element_size, error) < 0)
+            goto cleanup;
+    }
+    rc = 0;
+cleanup:
+    xmlXPathFreeObject(nodes);
+    return rc;
+}
+
 /* ---- numbers ---------------------------------------------------------- */
 
 int xml_parse_unsigned(const char *text, int base, unsigned long long *out)

@@ -21,6 +21,24 @@ void xml_set_oom(char **error, const char *source);
 xmlDocPtr xml_parse_document(const char *xml, const char *source, const char *root_name,
                              char **error);
 
+/* Reads a whole document: parses it as xml_parse_document does, gives `read`
+ * an XPath context, the document and its root, then frees them all. 0, or -1
+ * with *error set (by the parse, by `read`, or out of memory). */
+typedef int (*XmlDocumentReader)(xmlXPathContextPtr xpath, xmlDocPtr doc, xmlNodePtr root,
+                                 const char *source, void *target, char **error);
+int xml_read_document(const char *xml, const char *source, const char *root_name,
+                      XmlDocumentReader read, void *target, char **error);
+
+/* Reads every node of `expr` (relative to node) into a calloc'd array of
+ * element_size-byte elements, one `read_element` call per node. *count grows
+ * before each element is read, so the owner's free function frees whatever
+ * was filled even when a later element fails. The owner frees *array. */
+typedef int (*XmlElementReader)(xmlXPathContextPtr xpath, xmlNodePtr node, size_t index,
+                                const char *source, void *element, char **error);
+int xml_read_array(xmlXPathContextPtr xpath, xmlNodePtr node, const char *expr,
+                   const char *source, size_t element_size, XmlElementReader read_element,
+                   void **array, size_t *count, char **error);
+
 /* string(expr) relative to node: *out is a malloc'd copy, or NULL when empty
  * or absent. -1 only when XPath itself failed (out of memory). */
 int xml_xp_string(xmlXPathContextPtr xpath, xmlNodePtr node, const char *expr, char **out);
