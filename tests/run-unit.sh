@@ -26,4 +26,6 @@ for bin in "$@"; do
     if "$bin"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$bin"); fi
 done
 echo "unit test programs: $passed passed, $failed failed"
+# make check adds every stage's counts into one closing line.
+[ -z "${CHECK_TALLY:-}" ] || echo "$passed $failed" >> "$CHECK_TALLY"
 [ "$failed" -eq 0 ] || { printf 'failed: %s\n' "${failures[@]}"; exit 1; }
