@@ -2,7 +2,8 @@
 # A live migration of `steady` launched from the form (bandwidth capped so it
 # lasts a few seconds): the table's progress bar shows the direction and a
 # percentage that advances and never falls, and the guest ends running on
-# the destination, where the selection follows it. At 120x40 and 80x24.
+# the destination, where the selection follows it; the shut-off copy left on
+# the source shows no dirty-rate sparkline. At 120x40 and 80x24.
 . "$(dirname "$0")/lib.sh"
 e2e_require
 
@@ -54,6 +55,14 @@ migrate_steady()
         "the verdict line says the migration completed"
     # libvirt agrees: steady runs on labhost2.
     e2e_virsh_wait_state 2 steady running
+    # The copy left shut off on labhost1 (launched without --undefinesource)
+    # dirties nothing: its row shows no sparkline, not the rate sampled while
+    # it ran there.
+    e2e_wait_domain_on labhost1 steady "shut off" 15
+    line=$(e2e_domain_line labhost1 steady)
+    if echo "$line" | grep -q "[▁▂▃▄▅▆▇█]"; then
+        e2e_fail "the shut-off copy on labhost1 still shows a dirty-rate sparkline: $line"
+    fi
     e2e_keys q
     status=$(e2e_wait_exit 10)
     [ "$status" = "0" ] || e2e_fail "virtmig exited with status $status"
