@@ -2,7 +2,6 @@
  * core_request_assistant in core.h. */
 #include "engine_assistant.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,40 +127,27 @@ void engine_assistant_journal(Core *core, const EngineAssistantStep *taken)
     journal_record(core, journal, taken->migration_id, taken->step, taken->reason);
 }
 
-static int refuse(char **error, const char *format, ...) __attribute__((format(printf, 2, 3)));
-
-static int refuse(char **error, const char *format, ...)
-{
-    if (error) {
-        va_list args;
-        va_start(args, format);
-        if (vasprintf(error, format, args) < 0)
-            *error = NULL;
-        va_end(args);
-    }
-    return -1;
-}
-
 int core_request_assistant(Core *core, unsigned migration_id, const char *ladder_spec_or_name,
                            char **error)
 {
     if (!core)
-        return refuse(error, "no engine");
+        return error_set(error, "no engine");
     AssistantLadder ladder;
     char problem[320];
     if (ladder_spec_or_name &&
         assistant_ladder_parse(ladder_spec_or_name, &ladder, problem, sizeof(problem)) < 0)
-        return refuse(error, "Assistant ladder: %s.", problem);
+        return error_set(error, "Assistant ladder: %s.", problem);
 
     pthread_mutex_lock(&core->lock);
     EngineMigration *migration = engine_find_migration_locked(core, migration_id);
     if (!migration) {
         pthread_mutex_unlock(&core->lock);
-        return refuse(error, "No migration %u: pick one from the migrations list.", migration_id);
+        return error_set(error, "No migration %u: pick one from the migrations list.",
+                         migration_id);
     }
     MigrationView *view = &migration->view;
     if (!engine_migration_active(view)) {
-        int ret = refuse(error, "Migration %u of %s has already ended (%s): nothing to assist.",
+        int ret = error_set(error, "Migration %u of %s has already ended (%s): nothing to assist.",
                          migration_id, view->domain_name, migration_phase_name(view->phase));
         pthread_mutex_unlock(&core->lock);
         return ret;
@@ -169,7 +155,7 @@ int core_request_assistant(Core *core, unsigned migration_id, const char *ladder
     if (ladder_spec_or_name &&
         assistant_ladder_check(&ladder, view->options.postcopy, problem, sizeof(problem)) < 0) {
         pthread_mutex_unlock(&core->lock);
-        return refuse(error, "Assistant ladder for %s: %s.", view->domain_name, problem);
+        return error_set(error, "Assistant ladder for %s: %s.", view->domain_name, problem);
     }
     char step[ASSISTANT_TEXT], reason[ASSISTANT_TEXT];
     unsigned id = view->id;

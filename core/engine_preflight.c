@@ -10,7 +10,6 @@
 #include "engine_preflight.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,35 +376,6 @@ static int start_locked(Core *core, char **error)
     return 0;
 }
 
-static int refuse_locked(Core *core, char **error, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int refuse_locked(Core *core, char **error, const char *format, ...)
-{
-    pthread_mutex_unlock(&core->lock);
-    if (error) {
-        va_list args;
-        va_start(args, format);
-        if (vasprintf(error, format, args) < 0)
-            *error = NULL;
-        va_end(args);
-    }
-    return -1;
-}
-
-static const DomainView *find_domain_locked(Core *core, size_t host, const char *uuid_or_name)
-{
-    const DomainView *domain = engine_find_domain_locked(core, host, uuid_or_name);
-    if (domain)
-        return domain;
-    const HostSlot *slot = &core->hosts[host];
-    for (size_t i = 0; i < slot->domain_count; i++) {
-        if (slot->domains[i].name && strcmp(slot->domains[i].name, uuid_or_name) == 0)
-            return &slot->domains[i];
-    }
-    return NULL;
-}
-
 /* The report for the pair, created (dropping the oldest beyond the limit)
  * when absent. Core.lock held. NULL when out of memory. */
 static PreflightReport *report_for_locked(EnginePreflight *preflight, const char *uuid,
@@ -451,26 +421,27 @@ int core_request_preflight(Core *core, size_t source_host, const char *domain_uu
     pthread_mutex_lock(&core->lock);
     int rc = -1;
     if (core->stopping) {
-        rc = refuse_locked(core, error, "the engine is shutting down");
+        rc = engine_refuse_locked(core, error, "the engine is shutting down");
         goto done;
     }
     if (source_host >= core->host_count || dest_host >= core->host_count) {
-        rc = refuse_locked(core, error,
-                           "No host number %zu: choose a source and a destination among the %zu "
-                           "hosts.",
-                           (source_host >= core->host_count ? source_host : dest_host) + 1,
-                           core->host_count);
+        rc = engine_refuse_locked(core, error,
+                "No host number %zu: choose a source and a destination among the %zu "
+                "hosts.",
+                (source_host >= core->host_count ? source_host : dest_host) + 1,
+                core->host_count);
         goto done;
     }
     if (source_host == dest_host) {
-        rc = refuse_locked(core, error,
-                           "Source and destination are both %s: choose another destination host.",
-                           core->hosts[source_host].view.name);
+        rc = engine_refuse_locked(core, error,
+                "Source and destination are both %s: choose another destination host.",
+                core->hosts[source_host].view.name);
         goto done;
     }
-    const DomainView *domain = find_domain_locked(core, source_host, domain_uuid);
+    const DomainView *domain =
+        engine_find_domain_by_uuid_or_name_locked(core, source_host, domain_uuid);
     if (!domain) {
-        rc = refuse_locked(
+        rc = engine_refuse_locked(
             core, error, "No domain \"%s\" on %s: pick one from the list (it may have just moved).",
             domain_uuid, core->hosts[source_host].view.name);
         goto done;
@@ -486,7 +457,7 @@ int core_request_preflight(Core *core, size_t source_host, const char *domain_uu
                                             sizeof(*grown) * (preflight->queue_count + 1))
                                   : NULL;
     if (!grown) {
-        rc = refuse_locked(core, error, "out of memory queueing the pre-flight checks");
+        rc = engine_refuse_locked(core, error, "out of memory queueing the pre-flight checks");
         goto done;
     }
     preflight->queue = grown;

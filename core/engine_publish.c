@@ -68,6 +68,19 @@ void engine_message(Core *core, MessageLevel level, const char *format, ...)
     va_end(args);
 }
 
+int engine_refuse_locked(Core *core, char **error, const char *format, ...)
+{
+    pthread_mutex_unlock(&core->lock);
+    if (error) {
+        va_list args;
+        va_start(args, format);
+        if (vasprintf(error, format, args) < 0)
+            *error = NULL;
+        va_end(args);
+    }
+    return -1;
+}
+
 DomainView *engine_find_domain_locked(Core *core, size_t host, const char *uuid)
 {
     if (host >= core->host_count || !uuid)
@@ -75,6 +88,20 @@ DomainView *engine_find_domain_locked(Core *core, size_t host, const char *uuid)
     HostSlot *slot = &core->hosts[host];
     for (size_t i = 0; i < slot->domain_count; i++) {
         if (strcmp(slot->domains[i].uuid, uuid) == 0)
+            return &slot->domains[i];
+    }
+    return NULL;
+}
+
+DomainView *engine_find_domain_by_uuid_or_name_locked(Core *core, size_t host,
+                                                     const char *uuid_or_name)
+{
+    DomainView *domain = engine_find_domain_locked(core, host, uuid_or_name);
+    if (domain || host >= core->host_count || !uuid_or_name)
+        return domain;
+    HostSlot *slot = &core->hosts[host];
+    for (size_t i = 0; i < slot->domain_count; i++) {
+        if (slot->domains[i].name && strcmp(slot->domains[i].name, uuid_or_name) == 0)
             return &slot->domains[i];
     }
     return NULL;

@@ -35,19 +35,6 @@ static void add_problem(ProblemList *list, OptionField field, const char *format
     list->count++;
 }
 
-static DomainView *find_domain_locked(Core *core, size_t host, const char *uuid_or_name)
-{
-    DomainView *domain = engine_find_domain_locked(core, host, uuid_or_name);
-    if (domain || host >= core->host_count || !uuid_or_name)
-        return domain;
-    HostSlot *slot = &core->hosts[host];
-    for (size_t i = 0; i < slot->domain_count; i++) {
-        if (slot->domains[i].name && strcmp(slot->domains[i].name, uuid_or_name) == 0)
-            return &slot->domains[i];
-    }
-    return NULL;
-}
-
 static EngineMigration *active_migration_of_locked(Core *core, const char *uuid)
 {
     for (size_t i = 0; i < core->migration_count; i++) {
@@ -90,8 +77,9 @@ static bool read_launch_context(Core *core, size_t source_host, const char *doma
                     "%s is not connected (%s): a client-managed migration needs it; wait, or use "
                     "peer-to-peer.",
                     dest->name, dest->error ? dest->error : host_conn_state_name(dest->state));
-    const DomainView *domain = domain_uuid ? find_domain_locked(core, source_host, domain_uuid)
-                                           : NULL;
+    const DomainView *domain =
+        domain_uuid ? engine_find_domain_by_uuid_or_name_locked(core, source_host, domain_uuid)
+                    : NULL;
     if (!domain) {
         add_problem(list, OPT_FIELD_NONE,
                     "No domain \"%s\" on %s: pick one from the list (it may have just moved).",
@@ -159,22 +147,6 @@ int core_request_migrate(Core *core, size_t source_host, const char *domain_uuid
 
 /* ---- migration controls -------------------------------------------- */
 
-static int refuse_locked(Core *core, char **error, const char *format, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int refuse_locked(Core *core, char **error, const char *format, ...)
-{
-    pthread_mutex_unlock(&core->lock);
-    if (error) {
-        va_list args;
-        va_start(args, format);
-        if (vasprintf(error, format, args) < 0)
-            *error = NULL;
-        va_end(args);
-    }
-    return -1;
-}
-
 static int queue_locked(Core *core, size_t host, const char *uuid, const char *domain_name,
                         HostRequestKind kind, unsigned migration_id, uint64_t value, bool flag,
                         char **error)
@@ -190,8 +162,9 @@ static int queue_locked(Core *core, size_t host, const char *uuid, const char *d
     if (core->stopping || !core->hosts[host].worker ||
         host_worker_enqueue_locked(core->hosts[host].worker, &request) < 0) {
         free(request.domain_name);
-        return refuse_locked(core, error, core->stopping ? "the engine is shutting down"
-                                                         : "out of memory queueing the request");
+        return engine_refuse_locked(core, error, core->stopping
+                                                     ? "the engine is shutting down"
+                                                     : "out of memory queueing the request");
     }
     pthread_mutex_unlock(&core->lock);
     return 0;
@@ -205,58 +178,59 @@ static int control_migration(Core *core, unsigned id, HostRequestKind kind, uint
     pthread_mutex_lock(&core->lock);
     EngineMigration *migration = engine_find_migration_locked(core, id);
     if (!migration)
-        return refuse_locked(core, error, "No migration %u: pick one from the migrations list.", id);
+        return engine_refuse_locked(core, error,
+                "No migration %u: pick one from the migrations list.", id);
     const MigrationView *view = &migration->view;
     const char *name = view->domain_name;
     /* A failed post-copy waits for core_request_postcopy_resume(); its
      * bandwidth may be changed meanwhile (the recovery then uses it). */
     if (view->phase == MIGRATION_POSTCOPY_FAILED && kind != HOST_REQUEST_BANDWIDTH)
-        return refuse_locked(core, error,
-                             "Migration %u of %s failed in post-copy and waits, paused: resume it "
-                             "(post-copy resume); only its bandwidth can be changed meanwhile.",
-                             id, name);
+        return engine_refuse_locked(core, error,
+                "Migration %u of %s failed in post-copy and waits, paused: resume it "
+                "(post-copy resume); only its bandwidth can be changed meanwhile.",
+                id, name);
     if (!engine_migration_active(view) && view->phase != MIGRATION_POSTCOPY_FAILED)
-        return refuse_locked(core, error, "Migration %u of %s has already ended (%s).", id, name,
-                             migration_phase_name(view->phase));
+        return engine_refuse_locked(core, error, "Migration %u of %s has already ended (%s).",
+                id, name, migration_phase_name(view->phase));
 
     switch (kind) {
     case HOST_REQUEST_ABORT:
         if (!flag && view->phase == MIGRATION_POSTCOPY)
-            return refuse_locked(core, error,
-                                 "%s is in post-copy: the destination already runs it, so a "
-                                 "plain abort is not possible. Use the post-copy abort (pauses "
-                                 "it, resumable) or let it finish.", name);
+            return engine_refuse_locked(core, error,
+                    "%s is in post-copy: the destination already runs it, so a "
+                    "plain abort is not possible. Use the post-copy abort (pauses "
+                    "it, resumable) or let it finish.", name);
         if (flag && view->phase != MIGRATION_POSTCOPY)
-            return refuse_locked(core, error,
-                                 "%s is not in post-copy: a post-copy abort does not apply; use "
-                                 "a plain abort.", name);
+            return engine_refuse_locked(core, error,
+                    "%s is not in post-copy: a post-copy abort does not apply; use "
+                    "a plain abort.", name);
         break;
     case HOST_REQUEST_POSTCOPY:
         if (!view->options.postcopy)
-            return refuse_locked(core, error,
-                                 "Post-copy was not enabled when %s was launched: abort and "
-                                 "launch again with post-copy allowed.", name);
+            return engine_refuse_locked(core, error,
+                    "Post-copy was not enabled when %s was launched: abort and "
+                    "launch again with post-copy allowed.", name);
         if (view->phase == MIGRATION_POSTCOPY)
-            return refuse_locked(core, error, "%s is already in post-copy.", name);
+            return engine_refuse_locked(core, error, "%s is already in post-copy.", name);
         break;
     case HOST_REQUEST_MAX_DOWNTIME:
         if (value == 0)
-            return refuse_locked(core, error,
-                                 "A max downtime of 0 ms can never be met: give at least 1 ms "
-                                 "(libvirt's default is 300 ms).");
+            return engine_refuse_locked(core, error,
+                    "A max downtime of 0 ms can never be met: give at least 1 ms "
+                    "(libvirt's default is 300 ms).");
         break;
     case HOST_REQUEST_BANDWIDTH:
         if (value > MIGRATE_BANDWIDTH_MAX_MIBS)
-            return refuse_locked(core, error,
-                                 "A bandwidth of %llu MiB/s is more than libvirt accepts (at most "
-                                 "%llu); use 0 for unlimited.",
-                                 (unsigned long long)value, MIGRATE_BANDWIDTH_MAX_MIBS);
+            return engine_refuse_locked(core, error,
+                    "A bandwidth of %llu MiB/s is more than libvirt accepts (at most "
+                    "%llu); use 0 for unlimited.",
+                    (unsigned long long)value, MIGRATE_BANDWIDTH_MAX_MIBS);
         break;
     case HOST_REQUEST_COMPRESSION_CACHE:
         if (value == 0)
-            return refuse_locked(core, error,
-                                 "A compression cache of 0 bytes is not possible: give a size "
-                                 "such as 64M.");
+            return engine_refuse_locked(core, error,
+                    "A compression cache of 0 bytes is not possible: give a size "
+                    "such as 64M.");
         break;
     default:
         break;
@@ -300,13 +274,14 @@ int core_request_postcopy_resume(Core *core, unsigned migration_id, char **error
     pthread_mutex_lock(&core->lock);
     EngineMigration *migration = engine_find_migration_locked(core, migration_id);
     if (!migration)
-        return refuse_locked(core, error, "No migration %u: pick one from the migrations list.",
-                             migration_id);
+        return engine_refuse_locked(core, error,
+                "No migration %u: pick one from the migrations list.",
+                migration_id);
     if (migration->view.phase != MIGRATION_POSTCOPY_FAILED)
-        return refuse_locked(core, error,
-                             "Migration %u of %s is %s: only a failed post-copy can be resumed.",
-                             migration_id, migration->view.domain_name,
-                             migration_phase_name(migration->view.phase));
+        return engine_refuse_locked(core, error,
+                "Migration %u of %s is %s: only a failed post-copy can be resumed.",
+                migration_id, migration->view.domain_name,
+                migration_phase_name(migration->view.phase));
     engine_migration_request_resume_locked(migration);
     engine_message_locked(core, MESSAGE_INFO, "resuming the post-copy migration of %s",
                           migration->view.domain_name);
@@ -323,18 +298,19 @@ static int control_domain(Core *core, size_t host, const char *uuid_or_name,
         return error_set(error, "no engine");
     pthread_mutex_lock(&core->lock);
     if (host >= core->host_count)
-        return refuse_locked(core, error, "No host number %zu (there are %zu).", host + 1,
-                             core->host_count);
-    DomainView *domain = find_domain_locked(core, host, uuid_or_name);
+        return engine_refuse_locked(core, error, "No host number %zu (there are %zu).", host + 1,
+                core->host_count);
+    DomainView *domain = engine_find_domain_by_uuid_or_name_locked(core, host, uuid_or_name);
     if (!domain)
-        return refuse_locked(core, error, "No domain \"%s\" on %s.",
-                             uuid_or_name ? uuid_or_name : "", core->hosts[host].view.name);
+        return engine_refuse_locked(core, error, "No domain \"%s\" on %s.",
+                uuid_or_name ? uuid_or_name : "", core->hosts[host].view.name);
     bool wants_measurement = kind == HOST_REQUEST_MEASURE_DIRTY_RATE ||
                              (kind == HOST_REQUEST_WATCH_DIRTY_RATE && flag);
     if (wants_measurement && core->hosts[host].view.dirty_rate_unsupported)
-        return refuse_locked(core, error, "%s cannot measure dirty rates: its driver does not "
-                             "support it (libvirt said so once already)",
-                             core->hosts[host].view.name);
+        return engine_refuse_locked(core, error,
+                "%s cannot measure dirty rates: its driver does not "
+                "support it (libvirt said so once already)",
+                core->hosts[host].view.name);
     if (kind == HOST_REQUEST_WATCH_DIRTY_RATE && domain->dirty_rate_watched != flag) {
         /* Shown at once; the worker starts or stops measuring on its next tick. */
         domain->dirty_rate_watched = flag;
@@ -369,7 +345,7 @@ int core_request_reconnect(Core *core, size_t host, char **error)
         return error_set(error, "no engine");
     pthread_mutex_lock(&core->lock);
     if (host >= core->host_count)
-        return refuse_locked(core, error, "No host number %zu (there are %zu).", host + 1,
-                             core->host_count);
+        return engine_refuse_locked(core, error, "No host number %zu (there are %zu).", host + 1,
+                core->host_count);
     return queue_locked(core, host, "", NULL, HOST_REQUEST_RECONNECT, 0, 0, false, error);
 }

@@ -96,8 +96,18 @@ void engine_message_locked(Core *core, MessageLevel level, const char *format, .
 void engine_message(Core *core, MessageLevel level, const char *format, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Refuses a request checked under the lock: releases Core.lock (held on
+ * entry), sets *error (when error is not NULL) and returns -1, so a check can
+ * end with `return engine_refuse_locked(core, error, "...", ...);`. */
+int engine_refuse_locked(Core *core, char **error, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* The domain with that UUID in a host's published list, or NULL. Core.lock held. */
 DomainView *engine_find_domain_locked(Core *core, size_t host, const char *uuid);
+/* The same, or else the first domain of that name (requests name a domain
+ * either way). Core.lock held. */
+DomainView *engine_find_domain_by_uuid_or_name_locked(Core *core, size_t host,
+                                                     const char *uuid_or_name);
 /* The migration with that id, or NULL. Core.lock held. */
 EngineMigration *engine_find_migration_locked(Core *core, unsigned id);
 
