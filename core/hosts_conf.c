@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text_lines.h"
+
 #define HOST_NAME_MAX_LENGTH 63
 #define COMMAND_LINE_SOURCE "command line"
 
@@ -194,20 +196,10 @@ static int add_problem(HostsConf *conf, const char *format, ...)
 static int add_problem(HostsConf *conf, const char *format, ...)
 {
     va_list args;
-    char *text = NULL;
     va_start(args, format);
-    int length = vasprintf(&text, format, args);
+    int rc = text_problems_addv(&conf->problems, &conf->problem_count, format, args);
     va_end(args);
-    if (length < 0)
-        return -1;
-    char **grown = realloc(conf->problems, (conf->problem_count + 1) * sizeof(*grown));
-    if (!grown) {
-        free(text);
-        return -1;
-    }
-    conf->problems = grown;
-    conf->problems[conf->problem_count++] = text;
-    return 0;
+    return rc;
 }
 
 static bool name_taken(const HostsConf *conf, const char *name)
@@ -253,9 +245,17 @@ static const char *check_name(const char *name)
     return NULL;
 }
 
-/* One line, already without its end of line. Returns 0, or -1 on ENOMEM. */
-static int parse_line(HostsConf *conf, char *line, const char *filename, size_t number)
+typedef struct {
+    HostsConf *conf;
+    const char *filename;
+} HostsFile;
+
+/* One line, already without its end of line (a TextLineVisitor on a
+ * HostsFile). Returns 0, or -1 on ENOMEM. */
+static int parse_line(char *line, size_t number, void *context)
 {
+    HostsConf *conf = ((HostsFile *)context)->conf;
+    const char *filename = ((HostsFile *)context)->filename;
     char *fields[3] = { NULL, NULL, NULL };
     size_t field_count = 0;
     char *p = line;
@@ -313,26 +313,8 @@ int hosts_conf_parse(HostsConf *conf, const char *text, const char *filename)
         return 0;
     if (!filename)
         filename = "hosts";
-    size_t number = 0;
-    const char *start = text;
-    while (*start) {
-        size_t length = strcspn(start, "\n");
-        number++;
-        char *line = strndup(start, length);
-        if (!line)
-            return -1;
-        /* Tolerate CRLF files written on another system. */
-        if (length > 0 && line[length - 1] == '\r')
-            line[length - 1] = '\0';
-        int rc = parse_line(conf, line, filename, number);
-        free(line);
-        if (rc < 0)
-            return -1;
-        start += length;
-        if (*start == '\n')
-            start++;
-    }
-    return 0;
+    HostsFile file = { .conf = conf, .filename = filename };
+    return text_lines_each(text, parse_line, &file);
 }
 
 int hosts_conf_load_file(HostsConf *conf, const char *path)

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "text_lines.h"
+
 #define THEME_FILE_MAX_BYTES (256 * 1024)
 
 static const char *const role_names[THEME_ROLE_COUNT] = {
@@ -159,20 +161,10 @@ static int add_problem(ThemeProblems *problems, const char *format, ...)
     if (!problems)
         return 0;
     va_list args;
-    char *text = NULL;
     va_start(args, format);
-    int length = vasprintf(&text, format, args);
+    int rc = text_problems_addv(&problems->items, &problems->count, format, args);
     va_end(args);
-    if (length < 0)
-        return -1;
-    char **grown = realloc(problems->items, (problems->count + 1) * sizeof(*grown));
-    if (!grown) {
-        free(text);
-        return -1;
-    }
-    problems->items = grown;
-    problems->items[problems->count++] = text;
-    return 0;
+    return rc;
 }
 
 /* Trims blanks at both ends, in place. */
@@ -312,10 +304,22 @@ static void set_name(Theme *theme, const char *filename)
     theme->name[length] = '\0';
 }
 
-/* One line (without its end of line). Returns 0, or -1 on ENOMEM. */
-static int parse_line(Theme *theme, char *line, const char *filename, size_t number,
-                      size_t *first_line, ThemeProblems *problems)
+typedef struct {
+    Theme *theme;
+    const char *filename;
+    size_t first_line[THEME_ROLE_COUNT];   /* where each role was set, 0: not yet */
+    ThemeProblems *problems;
+} ThemeReading;
+
+/* One line, without its end of line (a TextLineVisitor on a ThemeReading).
+ * Returns 0, or -1 on ENOMEM. */
+static int parse_line(char *line, size_t number, void *context)
 {
+    ThemeReading *reading = context;
+    Theme *theme = reading->theme;
+    const char *filename = reading->filename;
+    size_t *first_line = reading->first_line;
+    ThemeProblems *problems = reading->problems;
     char why[256];
     char *hash = strchr(line, '#');
     if (hash)
@@ -356,24 +360,9 @@ int theme_parse(Theme *theme, const char *text, const char *filename, ThemeProbl
         filename = "theme";
     theme_init_builtin(theme);
     set_name(theme, filename);
-    size_t first_line[THEME_ROLE_COUNT] = { 0 };
-    size_t number = 0;
-    for (const char *start = text ? text : ""; *start; ) {
-        size_t length = strcspn(start, "\n");
-        number++;
-        char *line = strndup(start, length);
-        if (!line)
-            return -1;
-        if (length > 0 && line[length - 1] == '\r')
-            line[length - 1] = '\0';
-        int rc = parse_line(theme, line, filename, number, first_line, problems);
-        free(line);
-        if (rc < 0)
-            return -1;
-        start += length;
-        if (*start == '\n')
-            start++;
-    }
+    ThemeReading reading = { .theme = theme, .filename = filename, .problems = problems };
+    if (text_lines_each(text, parse_line, &reading) < 0)
+        return -1;
     for (int role = 0; role < THEME_ROLE_COUNT; role++) {
         if (!theme->from_file[role] &&
             add_problem(problems, "%s: role '%s' is not set; add '%s = fg,bg,attributes' "

@@ -6,7 +6,7 @@
  * Not built by `make`. Build and run it with clang's libFuzzer:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Icore \
  *       $(pkg-config --cflags libvirt) tests/fuzz/fuzz_hosts_conf.c core/hosts_conf.c \
- *       -o /tmp/fuzz_hosts_conf
+ *       core/text_lines.c -o /tmp/fuzz_hosts_conf
  *   mkdir -p /tmp/fuzz-hosts && printf 'labhost1 qemu+ssh://root@h:22/system?keyfile=/k\n' \
  *       > /tmp/fuzz-hosts/seed
  *   /tmp/fuzz_hosts_conf -max_total_time=60 /tmp/fuzz-hosts */

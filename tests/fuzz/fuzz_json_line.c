@@ -5,7 +5,8 @@
  *
  * Not built by `make`. Build and run it with clang's libFuzzer:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Icore \
- *       tests/fuzz/fuzz_json_line.c core/json_writer.c -lm -lpthread -o /tmp/fuzz_json_line
+ *       tests/fuzz/fuzz_json_line.c core/json_writer.c core/c_locale.c -lm -lpthread \
+ *       -o /tmp/fuzz_json_line
  *   mkdir -p /tmp/fuzz-json && printf '{"a":"x\\u00e9","b":[1,{"c":null}]}' > /tmp/fuzz-json/seed
  *   /tmp/fuzz_json_line -max_total_time=60 /tmp/fuzz-json */
 #include <stdbool.h>

@@ -3,8 +3,8 @@
  * name the file; never a crash, a leak or undefined behaviour.
  *
  * Not built by `make`. Build and run it with clang's libFuzzer:
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Itui \
- *       tests/fuzz/fuzz_theme_file.c tui/theme_file.c -o /tmp/fuzz_theme_file
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -Itui -Icore \
+ *       tests/fuzz/fuzz_theme_file.c tui/theme_file.c core/text_lines.c -o /tmp/fuzz_theme_file
  *   mkdir -p /tmp/fuzz-themes && cp themes/default.theme themes/light.theme /tmp/fuzz-themes/
  *   /tmp/fuzz_theme_file -max_total_time=60 /tmp/fuzz-themes */
 #include <stddef.h>
