@@ -13,59 +13,9 @@
 #include <cmocka.h>
 
 #include "migrate_options.h"
-
-#define DOMAIN_NAME "vm1"
-#define DOMAIN_UUID "0b5d6c8e-1f2a-4c3b-9d4e-5f6a7b8c9d0e"
-#define V(major, minor, micro) ((major) * 1000000ul + (minor) * 1000ul + (micro))
-
-/* XML fixtures, written once for the whole group. */
-static char good_xml[64], other_name_xml[64], other_uuid_xml[64], renamed_xml[64],
-            malformed_xml[64], network_xml[64], missing_xml[64];
-
-static void write_fixture(char *path, size_t size, const char *content)
-{
-    snprintf(path, size, "/tmp/virtmig-test-options-XXXXXX");
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, content, strlen(content)), (ssize_t)strlen(content));
-    close(fd);
-}
-
-static int setup_fixtures(void **state)
-{
-    (void)state;
-    write_fixture(good_xml, sizeof(good_xml),
-                  "<domain type='kvm'><name>vm1</name><uuid>" DOMAIN_UUID "</uuid>"
-                  "<memory>65536</memory></domain>");
-    write_fixture(other_name_xml, sizeof(other_name_xml),
-                  "<domain type='kvm'><name>someone-else</name></domain>");
-    write_fixture(other_uuid_xml, sizeof(other_uuid_xml),
-                  "<domain type='kvm'><name>vm1</name>"
-                  "<uuid>11111111-2222-3333-4444-555555555555</uuid></domain>");
-    write_fixture(renamed_xml, sizeof(renamed_xml),
-                  "<domain type='kvm'><name>vm1-new</name></domain>");
-    write_fixture(malformed_xml, sizeof(malformed_xml),
-                  "<domain type='kvm'>\n<name>vm1</name>\n<memory>1</domain>\n");
-    write_fixture(network_xml, sizeof(network_xml), "<network><name>vm1</name></network>");
-    snprintf(missing_xml, sizeof(missing_xml), "/tmp/virtmig-test-options-does-not-exist");
-    return 0;
-}
-
-static int teardown_fixtures(void **state)
-{
-    (void)state;
-    unlink(good_xml);
-    unlink(other_name_xml);
-    unlink(other_uuid_xml);
-    unlink(renamed_xml);
-    unlink(malformed_xml);
-    unlink(network_xml);
-    return 0;
-}
+#include "support/migrate_options_fixtures.h"
 
 /* ---- table of rules ------------------------------------------------------ */
-
-typedef void (*Mutate)(MigrateOptions *o, MigrateContext *c);
 
 typedef struct {
     const char *name;
@@ -73,26 +23,6 @@ typedef struct {
     OptionField field;
     const char *message_part;
 } RuleRow;
-
-/* Strings in options are owned (clear frees them): set them with this. */
-static void set(char **slot, const char *value)
-{
-    free(*slot);
-    *slot = value ? strdup(value) : NULL;
-    assert_true(!value || *slot);
-}
-
-static void set_disks(MigrateOptions *o, const char *a, const char *b)
-{
-    o->migrate_disks = calloc(2, sizeof(char *));
-    assert_non_null(o->migrate_disks);
-    o->migrate_disks[0] = strdup(a);
-    o->migrate_disks_count = 1;
-    if (b) {
-        o->migrate_disks[1] = strdup(b);
-        o->migrate_disks_count = 2;
-    }
-}
 
 /* mode */
 static void live_offline(MigrateOptions *o, MigrateContext *c) { (void)c; o->offline = true; }
@@ -523,25 +453,6 @@ static const RuleRow rules[] = {
     {"disks uri on libvirt 6.7", disks_uri_on_6_7, OPT_FIELD_DISKS_URI,
      "needs libvirt 6.8.0"},
 };
-
-static MigrateContext base_context(void)
-{
-    MigrateContext context = {
-        .domain_name = DOMAIN_NAME,
-        .domain_uuid = DOMAIN_UUID,
-        .source_libvirt_version = 0,
-        .domain_active = true,
-        .domain_state_known = true,
-    };
-    return context;
-}
-
-static void describe(const OptionProblem *problems, size_t count)
-{
-    for (size_t i = 0; i < count; i++)
-        print_message("    problem %zu: field %d (%s): %s\n", i, problems[i].field,
-                      migrate_option_field_name(problems[i].field), problems[i].message);
-}
 
 static void test_rule(void **state)
 {
