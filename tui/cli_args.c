@@ -251,6 +251,21 @@ static int handle_positional(CliArgs *args, ParseState *state, const char *word,
     return -1;
 }
 
+/* A global option spelled `spelled` (--name or -x): its value (attached, or
+ * the next argument) when it takes one, then applied. */
+static int take_and_apply_global(CliArgs *args, ParseState *state, const GlobalSpec *spec,
+                                 int argc, char *const argv[], int *index,
+                                 const char *attached, const char *spelled,
+                                 char *error, size_t size)
+{
+    const char *value = spec->metavar
+        ? take_value(argc, argv, index, attached, spelled, spec->metavar, error, size)
+        : "";
+    if (!value)
+        return -1;
+    return apply_global(args, state, spec, value, error, size);
+}
+
 static int handle_long(CliArgs *args, ParseState *state, int argc, char *const argv[],
                        int *index, char *error, size_t size)
 {
@@ -266,27 +281,21 @@ static int handle_long(CliArgs *args, ParseState *state, int argc, char *const a
     }
     memcpy(name, arg + 2, length);
     name[length] = '\0';
+    char spelled[72];
+    snprintf(spelled, sizeof(spelled), "--%s", name);
 
     const GlobalSpec *spec = find_global_long(name);
     if (spec) {
-        char spelled[72];
-        snprintf(spelled, sizeof(spelled), "--%s", name);
         if (!spec->metavar && attached) {
             set_error(error, size, "--%s takes no value: drop '=%s'", name, attached);
             return -1;
         }
-        const char *value = spec->metavar
-            ? take_value(argc, argv, index, attached, spelled, spec->metavar, error, size)
-            : "";
-        if (!value)
-            return -1;
-        return apply_global(args, state, spec, value, error, size);
+        return take_and_apply_global(args, state, spec, argc, argv, index, attached, spelled,
+                                     error, size);
     }
 
     bool takes_value;
     if (cli_migrate_args_lookup(name, &takes_value)) {
-        char spelled[72];
-        snprintf(spelled, sizeof(spelled), "--%s", name);
         const char *value = NULL;
         if (takes_value) {
             value = take_value(argc, argv, index, attached, spelled, "VALUE", error, size);
@@ -321,12 +330,8 @@ static int handle_short(CliArgs *args, ParseState *state, int argc, char *const 
                   "(e.g. '-%c -%c')", arg, arg[1], arg[2]);
         return -1;
     }
-    const char *value = spec->metavar
-        ? take_value(argc, argv, index, attached, spelled, spec->metavar, error, size)
-        : "";
-    if (!value)
-        return -1;
-    return apply_global(args, state, spec, value, error, size);
+    return take_and_apply_global(args, state, spec, argc, argv, index, attached, spelled,
+                                 error, size);
 }
 
 /* After the walk: options that mean nothing to the chosen command, and what
