@@ -219,20 +219,39 @@ static bool find_unit(const char *suffix, const UnitName *units, size_t count,
     return false;
 }
 
-/* value = mantissa * multiplier / scale, then expressed in result_unit. Both
+/* The unit a parsed value is expressed in, and how to say it in a message. */
+typedef struct {
+    uint64_t unit;               /* in the smallest unit (bytes, ms) */
+    const char *name;            /* "MiB", "seconds"; NULL: "units of N <base>" */
+    const char *base;            /* "bytes", "ms" */
+    const char *example_exact;   /* a value that fits, or NULL: "<fallback> <name>" */
+    const char *example_fallback;
+} ResultUnit;
+
+/* value = mantissa * multiplier / scale, then expressed in result->unit. Both
  * divisions must be exact: we refuse to round an operator's number silently. */
 static int scale_exactly(const char *text, const Decimal *number, uint64_t multiplier,
-                         uint64_t result_unit, const char *result_name,
-                         const char *result_example, uint64_t *out,
+                         const ResultUnit *result, uint64_t *out,
                          char *error, size_t error_size)
 {
     /* In 128 bits: mantissa (< 2^64) times a multiplier (< 2^42), and scale
      * (<= 10^9) times a unit (< 2^42), both fit. */
     unsigned __int128 numerator = (unsigned __int128)number->mantissa * multiplier;
-    unsigned __int128 denominator = (unsigned __int128)number->scale * result_unit;
+    unsigned __int128 denominator = (unsigned __int128)number->scale * result->unit;
     if (numerator % denominator != 0) {
+        char name[40];
+        if (result->name)
+            snprintf(name, sizeof(name), "%s", result->name);
+        else
+            snprintf(name, sizeof(name), "units of %llu %s",
+                     (unsigned long long)result->unit, result->base);
+        char example[80];
+        if (result->example_exact)
+            snprintf(example, sizeof(example), "%s", result->example_exact);
+        else
+            snprintf(example, sizeof(example), "%s %s", result->example_fallback, name);
         set_error(error, error_size, "'%s' is not a whole number of %s; write e.g. %s",
-                  text, result_name, result_example);
+                  text, name, example);
         return -1;
     }
     unsigned __int128 value = numerator / denominator;
@@ -298,22 +317,11 @@ int units_parse_size(const char *text, uint64_t bare_unit, uint64_t result_unit,
         return -1;
     }
 
-    const char *result_name = size_unit_name(result_unit);
-    char result_buf[40];
-    if (!result_name) {
-        snprintf(result_buf, sizeof(result_buf), "units of %llu bytes",
-                 (unsigned long long)result_unit);
-        result_name = result_buf;
-    }
-    char result_example[80];
-    if (result_unit == 1)
-        snprintf(result_example, sizeof(result_example), "'4096' or '64M'");
-    else if (result_unit == UNITS_MIB)
-        snprintf(result_example, sizeof(result_example), "'1M' or '1.5G'");
-    else
-        snprintf(result_example, sizeof(result_example), "a multiple of %s", result_name);
-    return scale_exactly(text, &number, multiplier, result_unit, result_name,
-                         result_example, out, error, error_size);
+    const char *example_exact = result_unit == 1 ? "'4096' or '64M'"
+                              : result_unit == UNITS_MIB ? "'1M' or '1.5G'" : NULL;
+    ResultUnit result = { result_unit, size_unit_name(result_unit), "bytes", example_exact,
+                          "a multiple of" };
+    return scale_exactly(text, &number, multiplier, &result, out, error, error_size);
 }
 
 static const char *duration_unit_name(uint64_t unit_ms)
@@ -360,20 +368,9 @@ int units_parse_duration(const char *text, uint64_t bare_unit_ms, uint64_t resul
         return -1;
     }
 
-    const char *result_name = duration_unit_name(result_unit_ms);
-    char result_buf[40];
-    if (!result_name) {
-        snprintf(result_buf, sizeof(result_buf), "units of %llu ms",
-                 (unsigned long long)result_unit_ms);
-        result_name = result_buf;
-    }
-    char result_example[80];
-    if (result_unit_ms == 1000)
-        snprintf(result_example, sizeof(result_example), "'2s' or '90'");
-    else if (result_unit_ms == 1)
-        snprintf(result_example, sizeof(result_example), "'300ms' or '1.5s'");
-    else
-        snprintf(result_example, sizeof(result_example), "a whole number of %s", result_name);
-    return scale_exactly(text, &number, multiplier, result_unit_ms, result_name,
-                         result_example, out, error, error_size);
+    const char *example_exact = result_unit_ms == 1000 ? "'2s' or '90'"
+                              : result_unit_ms == 1 ? "'300ms' or '1.5s'" : NULL;
+    ResultUnit result = { result_unit_ms, duration_unit_name(result_unit_ms), "ms",
+                          example_exact, "a whole number of" };
+    return scale_exactly(text, &number, multiplier, &result, out, error, error_size);
 }
