@@ -15,26 +15,6 @@ static int group_setup(void **state)
     return eng_lab_load();
 }
 
-static int group_teardown(void **state)
-{
-    (void)state;
-    eng_lab_unload();
-    return 0;
-}
-
-typedef struct {
-    const char *name;
-    const char *host;
-} GuestAt;
-
-static bool guest_running_at(const CoreSnapshot *snapshot, void *opaque)
-{
-    const GuestAt *at = opaque;
-    if (!eng_all_connected(snapshot, NULL))
-        return false;
-    return eng_domain_running(snapshot, eng_host(snapshot, at->host), at->name);
-}
-
 /* What the waits saw of the assistant while the migration ran. */
 typedef struct {
     unsigned id;
@@ -94,12 +74,9 @@ static void test_bad_ladders_launch_nothing(void **state)
     (void)state;
     Core *core = eng_core_new(NULL);
     CoreSnapshot snapshot;
-    GuestAt at = { "hot", "labhost1" };
-    assert_true(eng_wait(core, 15000, guest_running_at, &at, &snapshot));
-    size_t source = eng_host(&snapshot, "labhost1"), dest = eng_host(&snapshot, "labhost2");
+    size_t source, dest;
     char uuid[37];
-    snprintf(uuid, sizeof(uuid), "%s", eng_domain(&snapshot, source, "hot")->uuid);
-    core_snapshot_clear(&snapshot);
+    eng_locate_guest(core, "hot", "labhost1", "labhost2", &source, &dest, uuid);
 
     MigrateOptions options;
     migrate_options_init(&options);
@@ -135,12 +112,9 @@ static void test_postcopy_ladder_completes_hot(void **state)
     eng_lab.tests_in_flight++;
     Core *core = eng_core_new(NULL);
     CoreSnapshot snapshot;
-    GuestAt at = { "hot", "labhost1" };
-    assert_true(eng_wait(core, 15000, guest_running_at, &at, &snapshot));
-    size_t source = eng_host(&snapshot, "labhost1"), dest = eng_host(&snapshot, "labhost2");
+    size_t source, dest;
     char uuid[37];
-    snprintf(uuid, sizeof(uuid), "%s", eng_domain(&snapshot, source, "hot")->uuid);
-    core_snapshot_clear(&snapshot);
+    eng_locate_guest(core, "hot", "labhost1", "labhost2", &source, &dest, uuid);
 
     MigrateOptions options;
     migrate_options_init(&options);
@@ -224,11 +198,11 @@ static void test_postcopy_ladder_completes_hot(void **state)
     assert_true(set_downtime);
     assert_true(switched);
 
-    GuestAt there = { "hot", "labhost2" };
-    assert_true(eng_wait(core, 10000, guest_running_at, &there, &snapshot));
+    size_t back_source, back_dest;
     char back_uuid[37];
-    snprintf(back_uuid, sizeof(back_uuid), "%s", eng_domain(&snapshot, dest, "hot")->uuid);
-    core_snapshot_clear(&snapshot);
+    eng_locate_guest(core, "hot", "labhost2", "labhost1", &back_source, &back_dest, back_uuid);
+    assert_int_equal(back_source, dest);
+    assert_int_equal(back_dest, source);
 
     /* Home again the same way, the ladder chosen at launch this time. */
     id = core_request_migrate_assisted(core, dest, back_uuid, source, &options, "post-copy",
@@ -243,9 +217,7 @@ static void test_postcopy_ladder_completes_hot(void **state)
     assert_int_equal(view->phase, MIGRATION_COMPLETED);
     assert_non_null(strstr(view->assistant_current, "last: switch to post-copy"));
     core_snapshot_clear(&snapshot);
-    GuestAt home = { "hot", "labhost1" };
-    assert_true(eng_wait(core, 10000, guest_running_at, &home, &snapshot));
-    core_snapshot_clear(&snapshot);
+    eng_require_guest_running(core, "hot", "labhost1", 10000);
     migrate_options_clear(&options);
     core_free(core);
     eng_lab.tests_in_flight--;
@@ -260,5 +232,5 @@ int main(void)
         cmocka_unit_test(test_bad_ladders_launch_nothing),
         cmocka_unit_test(test_postcopy_ladder_completes_hot),
     };
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, group_setup, eng_group_teardown);
 }

@@ -11,15 +11,6 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-static int group_setup(void **state)
-{
-    (void)state;
-    if (eng_lab_load() < 0)
-        return -1;
-    eng_lab_ensure_home();
-    return 0;
-}
-
 static int group_teardown(void **state)
 {
     (void)state;
@@ -559,5 +550,5 @@ int main(void)
         cmocka_unit_test(test_partitioned_host_lost_by_keepalive),
     };
     eng_apply_test_filter();
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, eng_group_setup_home, group_teardown);
 }

@@ -119,6 +119,15 @@ static inline void eng_lab_unload(void)
     memset(&eng_lab, 0, sizeof(eng_lab));
 }
 
+/* cmocka group teardown: unloads the lab (resetting the guests when a
+ * migrating test did not finish). */
+static inline int eng_group_teardown(void **state)
+{
+    (void)state;
+    eng_lab_unload();
+    return 0;
+}
+
 /* A Core on the lab's hosts plus `extra` (may be NULL). */
 static inline Core *eng_core_new(const HostSpec *extra)
 {
@@ -209,6 +218,52 @@ static inline void eng_print_messages(const CoreSnapshot *snapshot)
         fprintf(stderr, "  message: %s\n", snapshot->messages[i].text);
 }
 
+/* Where a guest is wanted: its name and the name of its host. */
+typedef struct {
+    const char *name;
+    const char *host;
+} EngGuestAt;
+
+/* Every host connected and the guest running on its host (opaque: EngGuestAt). */
+static inline bool eng_guest_running_at(const CoreSnapshot *snapshot, void *opaque)
+{
+    const EngGuestAt *at = opaque;
+    if (!eng_all_connected(snapshot, NULL))
+        return false;
+    return eng_domain_running(snapshot, eng_host(snapshot, at->host), at->name);
+}
+
+/* Waits until NAME runs on HOST; fails the test (with the engine's messages)
+ * when it does not within timeout_ms. */
+static inline void eng_require_guest_running(Core *core, const char *name, const char *host,
+                                             unsigned timeout_ms)
+{
+    EngGuestAt at = { name, host };
+    CoreSnapshot snapshot;
+    bool running = eng_wait(core, timeout_ms, eng_guest_running_at, &at, &snapshot);
+    if (!running) {
+        fprintf(stderr, "  %s is not running on %s\n", name, host);
+        eng_print_messages(&snapshot);
+    }
+    core_snapshot_clear(&snapshot);
+    assert_true(running);
+}
+
+/* Waits until NAME runs on host FROM, then gives the snapshot indexes of FROM
+ * and TO and the guest's UUID: what a migration request names. */
+static inline void eng_locate_guest(Core *core, const char *name, const char *from,
+                                    const char *to, size_t *source, size_t *dest,
+                                    char uuid[37])
+{
+    EngGuestAt at = { name, from };
+    CoreSnapshot snapshot;
+    assert_true(eng_wait(core, 15000, eng_guest_running_at, &at, &snapshot));
+    *source = eng_host(&snapshot, from);
+    *dest = eng_host(&snapshot, to);
+    snprintf(uuid, 37, "%s", eng_domain(&snapshot, *source, name)->uuid);
+    core_snapshot_clear(&snapshot);
+}
+
 /* Runs a lab shell function for this instance, e.g. "lab_start_host 3". */
 static inline int eng_lab_shell(const char *function_call)
 {
@@ -240,6 +295,17 @@ static inline void eng_lab_ensure_home(void)
         fprintf(stderr, "lab: guests are not where lab.sh up leaves them: resetting\n");
         eng_lab_reset_guests();
     }
+}
+
+/* cmocka group setup for tests that migrate: the lab loaded and every guest
+ * where lab.sh up leaves it. */
+static inline int eng_group_setup_home(void **state)
+{
+    (void)state;
+    if (eng_lab_load() < 0)
+        return -1;
+    eng_lab_ensure_home();
+    return 0;
 }
 
 #endif

@@ -6,35 +6,6 @@
 
 #include <libvirt/libvirt.h>
 
-static int group_setup(void **state)
-{
-    (void)state;
-    if (eng_lab_load() < 0)
-        return -1;
-    eng_lab_ensure_home();
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    eng_lab_unload();
-    return 0;
-}
-
-typedef struct {
-    const char *name;
-    const char *host;
-} GuestAt;
-
-static bool guest_running_at(const CoreSnapshot *snapshot, void *opaque)
-{
-    const GuestAt *at = opaque;
-    if (!eng_all_connected(snapshot, NULL))
-        return false;
-    return eng_domain_running(snapshot, eng_host(snapshot, at->host), at->name);
-}
-
 typedef struct {
     unsigned id;
     MigrationPhase phase;
@@ -49,8 +20,8 @@ typedef struct {
 /* Running on at->host and not active anywhere else. */
 static bool guest_moved_to(const CoreSnapshot *snapshot, void *opaque)
 {
-    const GuestAt *at = opaque;
-    if (!guest_running_at(snapshot, opaque))
+    const EngGuestAt *at = opaque;
+    if (!eng_guest_running_at(snapshot, opaque))
         return false;
     size_t there = eng_host(snapshot, at->host);
     for (size_t i = 0; i < snapshot->domain_count; i++) {
@@ -88,20 +59,16 @@ static bool migration_reached(const CoreSnapshot *snapshot, void *opaque)
 static unsigned launch(Core *core, const char *name, const char *from, const char *to,
                        const MigrateOptions *options)
 {
-    CoreSnapshot snapshot;
-    GuestAt at = { name, from };
-    assert_true(eng_wait(core, 15000, guest_running_at, &at, &snapshot));
-    size_t source = eng_host(&snapshot, from);
-    size_t dest = eng_host(&snapshot, to);
-    const DomainView *domain = eng_domain(&snapshot, source, name);
+    size_t source, dest;
+    char uuid[37];
+    eng_locate_guest(core, name, from, to, &source, &dest, uuid);
     OptionProblem problems[8];
     size_t count = 0;
-    int id = core_request_migrate(core, source, domain->uuid, dest, options, problems, 8, &count);
+    int id = core_request_migrate(core, source, uuid, dest, options, problems, 8, &count);
     for (size_t i = 0; id < 0 && i < count && i < 8; i++)
         fprintf(stderr, "  problem: %s\n", problems[i].message);
     assert_true(id > 0);
     assert_int_equal(count, 0);
-    core_snapshot_clear(&snapshot);
     return (unsigned)id;
 }
 
@@ -118,6 +85,36 @@ static const MigrationView *wait_phase(Core *core, MigrationWatch *watch, unsign
     }
     assert_true(reached);
     return view;
+}
+
+/* launch(), then waits until pre-copy runs with data moved and at least
+ * min_samples job samples: the point where controls can act on it. */
+static unsigned launch_running(Core *core, const char *name, const char *from, const char *to,
+                               const MigrateOptions *options, size_t min_samples)
+{
+    unsigned id = launch(core, name, from, to, options);
+    CoreSnapshot snapshot;
+    MigrationWatch running = { .id = id, .phase = MIGRATION_RUNNING, .min_samples = min_samples,
+                               .need_progress = true };
+    wait_phase(core, &running, 20000, &snapshot);
+    core_snapshot_clear(&snapshot);
+    return id;
+}
+
+/* Brings NAME from labhost2 back to labhost1 through post-copy: launched with
+ * `options` (post-copy allowed), switched once pre-copy runs with progress,
+ * then completed and running at home. */
+static void postcopy_home(Core *core, const char *name, const MigrateOptions *options)
+{
+    unsigned id = launch_running(core, name, "labhost2", "labhost1", options, 2);
+    CoreSnapshot snapshot;
+    char *error = NULL;
+    assert_int_equal(core_request_postcopy(core, id, &error), 0);
+    assert_null(error);
+    MigrationWatch done = { .id = id, .phase = MIGRATION_COMPLETED };
+    wait_phase(core, &done, 60000, &snapshot);
+    core_snapshot_clear(&snapshot);
+    eng_require_guest_running(core, name, "labhost1", 5000);
 }
 
 static bool journal_has(const char *needle)
@@ -185,8 +182,8 @@ static void test_migrate_steady_there_and_back(void **state)
     core_snapshot_clear(&snapshot);
 
     /* The guest runs on labhost2 in the inventory (the events update it). */
-    GuestAt there = { "steady", "labhost2" };
-    assert_true(eng_wait(core, 5000, guest_running_at, &there, &snapshot));
+    EngGuestAt there = { "steady", "labhost2" };
+    assert_true(eng_wait(core, 5000, eng_guest_running_at, &there, &snapshot));
     const DomainView *moved = eng_domain(&snapshot, second, "steady");
     assert_false(moved->has_job);
     assert_false(eng_domain_running(&snapshot, first, "steady"));
@@ -203,9 +200,7 @@ static void test_migrate_steady_there_and_back(void **state)
     view = wait_phase(core, &home, 60000, &snapshot);
     assert_int_equal(view->source_host, second);
     core_snapshot_clear(&snapshot);
-    GuestAt home_at = { "steady", "labhost1" };
-    assert_true(eng_wait(core, 5000, guest_running_at, &home_at, &snapshot));
-    core_snapshot_clear(&snapshot);
+    eng_require_guest_running(core, "steady", "labhost1", 5000);
 
     migrate_options_clear(&options);
     core_free(core);
@@ -230,13 +225,8 @@ static void test_abort_hot_stays_on_source(void **state)
     migrate_options_init(&options);
     /* hot dirties ~100 MiB/s: at 50 MiB/s pre-copy never converges. */
     options.bandwidth_mibs = 50;
-    unsigned id = launch(core, "hot", "labhost1", "labhost2", &options);
-
+    unsigned id = launch_running(core, "hot", "labhost1", "labhost2", &options, 3);
     CoreSnapshot snapshot;
-    MigrationWatch running = { .id = id, .phase = MIGRATION_RUNNING, .min_samples = 3,
-                               .need_progress = true };
-    wait_phase(core, &running, 20000, &snapshot);
-    core_snapshot_clear(&snapshot);
 
     /* Refused outright, with the reason: */
     char *error = NULL;
@@ -267,8 +257,8 @@ static void test_abort_hot_stays_on_source(void **state)
     assert_true(has_message(&snapshot, "abort of hot accepted"));
     core_snapshot_clear(&snapshot);
 
-    GuestAt home = { "hot", "labhost1" };
-    assert_true(eng_wait(core, 5000, guest_running_at, &home, &snapshot));
+    EngGuestAt home = { "hot", "labhost1" };
+    assert_true(eng_wait(core, 5000, eng_guest_running_at, &home, &snapshot));
     size_t second = eng_host(&snapshot, "labhost2");
     const DomainView *on_dest = eng_domain(&snapshot, second, "hot");
     assert_true(on_dest == NULL || on_dest->state != DOMAIN_RUNNING);
@@ -293,14 +283,8 @@ static void test_postcopy_of_hot(void **state)
     migrate_options_init(&options);
     options.bandwidth_mibs = 50;
     options.postcopy = true;      /* allowed at launch; switched to by request */
-    unsigned id = launch(core, "hot", "labhost1", "labhost2", &options);
-
+    unsigned id = launch_running(core, "hot", "labhost1", "labhost2", &options, 2);
     CoreSnapshot snapshot;
-    MigrationWatch running = { .id = id, .phase = MIGRATION_RUNNING, .min_samples = 2,
-                               .need_progress = true };
-    wait_phase(core, &running, 20000, &snapshot);
-    core_snapshot_clear(&snapshot);
-
     char *error = NULL;
     assert_int_equal(core_request_postcopy(core, id, &error), 0);
     assert_null(error);
@@ -325,23 +309,10 @@ static void test_postcopy_of_hot(void **state)
     assert_null(view->error);
     assert_true(has_message(&snapshot, "hot switched to post-copy"));
     core_snapshot_clear(&snapshot);
-    GuestAt there = { "hot", "labhost2" };
-    assert_true(eng_wait(core, 5000, guest_running_at, &there, &snapshot));
-    core_snapshot_clear(&snapshot);
+    eng_require_guest_running(core, "hot", "labhost2", 5000);
 
     /* Back home the same way. */
-    id = launch(core, "hot", "labhost2", "labhost1", &options);
-    running.id = id;
-    running.max_samples = 0;
-    wait_phase(core, &running, 20000, &snapshot);
-    core_snapshot_clear(&snapshot);
-    assert_int_equal(core_request_postcopy(core, id, &error), 0);
-    done.id = id;
-    wait_phase(core, &done, 60000, &snapshot);
-    core_snapshot_clear(&snapshot);
-    GuestAt home = { "hot", "labhost1" };
-    assert_true(eng_wait(core, 5000, guest_running_at, &home, &snapshot));
-    core_snapshot_clear(&snapshot);
+    postcopy_home(core, "hot", &options);
 
     migrate_options_clear(&options);
     core_free(core);
@@ -379,13 +350,8 @@ static void test_failed_postcopy_is_resumed(void **state)
     options.postcopy = true;
     /* Slow post-copy, so it can be broken before it finishes. */
     options.postcopy_bandwidth_mibs = 5;
-    unsigned id = launch(core, "hot", "labhost1", "labhost2", &options);
-
+    unsigned id = launch_running(core, "hot", "labhost1", "labhost2", &options, 2);
     CoreSnapshot snapshot;
-    MigrationWatch running = { .id = id, .phase = MIGRATION_RUNNING, .min_samples = 2,
-                               .need_progress = true };
-    wait_phase(core, &running, 20000, &snapshot);
-    core_snapshot_clear(&snapshot);
     char *error = NULL;
     assert_int_equal(core_request_postcopy(core, id, &error), 0);
     MigrationWatch postcopy = { .id = id, .phase = MIGRATION_POSTCOPY };
@@ -420,9 +386,7 @@ static void test_failed_postcopy_is_resumed(void **state)
     view = wait_phase(core, &done, 60000, &snapshot);
     assert_false(view->source_left_paused);
     core_snapshot_clear(&snapshot);
-    GuestAt there = { "hot", "labhost2" };
-    assert_true(eng_wait(core, 5000, guest_running_at, &there, &snapshot));
-    core_snapshot_clear(&snapshot);
+    eng_require_guest_running(core, "hot", "labhost2", 5000);
     /* Resuming again is refused: it is done. */
     assert_int_equal(core_request_postcopy_resume(core, id, &error), -1);
     assert_non_null(strstr(error, "only a failed post-copy"));
@@ -435,17 +399,7 @@ static void test_failed_postcopy_is_resumed(void **state)
     migrate_options_init(&options);
     options.postcopy = true;
     options.bandwidth_mibs = 50;
-    id = launch(core, "hot", "labhost2", "labhost1", &options);
-    running.id = id;
-    wait_phase(core, &running, 20000, &snapshot);
-    core_snapshot_clear(&snapshot);
-    assert_int_equal(core_request_postcopy(core, id, &error), 0);
-    done.id = id;
-    wait_phase(core, &done, 60000, &snapshot);
-    core_snapshot_clear(&snapshot);
-    GuestAt home = { "hot", "labhost1" };
-    assert_true(eng_wait(core, 5000, guest_running_at, &home, &snapshot));
-    core_snapshot_clear(&snapshot);
+    postcopy_home(core, "hot", &options);
     migrate_options_clear(&options);
     core_free(core);
     eng_lab.tests_in_flight--;
@@ -476,19 +430,15 @@ static void test_client_managed_idle_and_core_free_aborts(void **state)
     /* A client-managed migration still running when the Core goes away is
      * aborted, not left half-done: hot stays on labhost1. */
     options.bandwidth_mibs = 50;
-    id = launch(core, "hot", "labhost1", "labhost2", &options);
-    MigrationWatch running = { .id = id, .phase = MIGRATION_RUNNING, .min_samples = 2,
-                               .need_progress = true };
-    wait_phase(core, &running, 20000, &snapshot);
-    core_snapshot_clear(&snapshot);
+    id = launch_running(core, "hot", "labhost1", "labhost2", &options, 2);
     double asked = eng_now_ms();
     core_free(core);
     fprintf(stderr, "  core_free with a client-managed migration running took %.0f ms\n",
             eng_now_ms() - asked);
 
     core = eng_core_new(NULL);
-    GuestAt home = { "hot", "labhost1" };
-    assert_true(eng_wait(core, 15000, guest_running_at, &home, &snapshot));
+    EngGuestAt home = { "hot", "labhost1" };
+    assert_true(eng_wait(core, 15000, eng_guest_running_at, &home, &snapshot));
     const DomainView *on_dest = eng_domain(&snapshot, eng_host(&snapshot, "labhost2"), "hot");
     assert_true(on_dest == NULL || on_dest->state != DOMAIN_RUNNING);
     core_snapshot_clear(&snapshot);
@@ -505,12 +455,8 @@ static void test_p2p_migration_outlives_core(void **state)
     MigrateOptions options;
     migrate_options_init(&options);
     options.bandwidth_mibs = 20;
-    unsigned id = launch(core, "steady", "labhost1", "labhost2", &options);
+    unsigned id = launch_running(core, "steady", "labhost1", "labhost2", &options, 1);
     CoreSnapshot snapshot;
-    MigrationWatch running = { .id = id, .phase = MIGRATION_RUNNING, .min_samples = 1,
-                               .need_progress = true };
-    wait_phase(core, &running, 20000, &snapshot);
-    core_snapshot_clear(&snapshot);
 
     /* libvirt's source daemon drives a peer-to-peer migration: the console
      * quitting must neither wait for it nor stop it. */
@@ -524,7 +470,7 @@ static void test_p2p_migration_outlives_core(void **state)
      * source's confirm step comes after the destination's finish, so both
      * hosts' jobs are over then). */
     core = eng_core_new(NULL);
-    GuestAt there = { "steady", "labhost2" };
+    EngGuestAt there = { "steady", "labhost2" };
     assert_true(eng_wait(core, 60000, guest_moved_to, &there, &snapshot));
     core_snapshot_clear(&snapshot);
     migrate_options_clear(&options);
@@ -533,9 +479,7 @@ static void test_p2p_migration_outlives_core(void **state)
     MigrationWatch done = { .id = id, .phase = MIGRATION_COMPLETED };
     wait_phase(core, &done, 60000, &snapshot);
     core_snapshot_clear(&snapshot);
-    GuestAt home = { "steady", "labhost1" };
-    assert_true(eng_wait(core, 5000, guest_running_at, &home, &snapshot));
-    core_snapshot_clear(&snapshot);
+    eng_require_guest_running(core, "steady", "labhost1", 5000);
     migrate_options_clear(&options);
     core_free(core);
     eng_lab.tests_in_flight--;
@@ -563,8 +507,8 @@ static void test_dirty_rate_of_watched_guest(void **state)
     (void)state;
     Core *core = eng_core_new(NULL);
     CoreSnapshot snapshot;
-    GuestAt at = { "steady", "labhost1" };
-    assert_true(eng_wait(core, 15000, guest_running_at, &at, &snapshot));
+    EngGuestAt at = { "steady", "labhost1" };
+    assert_true(eng_wait(core, 15000, eng_guest_running_at, &at, &snapshot));
     size_t first = eng_host(&snapshot, "labhost1");
     core_snapshot_clear(&snapshot);
 
@@ -605,5 +549,5 @@ int main(void)
         cmocka_unit_test(test_p2p_migration_outlives_core),
     };
     eng_apply_test_filter();
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, eng_group_setup_home, eng_group_teardown);
 }
