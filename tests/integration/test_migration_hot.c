@@ -55,13 +55,31 @@ static void watch_stall_then_switch(const JobStats *stats, void *opaque)
     }
 }
 
+/* hot's host, once the guest writes at its usual rate (a freshly started
+ * guest needs a few seconds); *dest: the other host, where it goes. */
+static int hot_writing_at_home(size_t *dest)
+{
+    int home = mig_where(HOT, false);
+    assert_true(home >= 0);
+    mig_wait_writing((size_t)home, HOT, HOT_MIN_RATE_MIBS);
+    *dest = mig_other_host((size_t)home);
+    return home;
+}
+
+/* The lab's defaults capped at the lab's link speed, below hot's dirty rate:
+ * pre-copy alone never converges. */
+static void hot_options(MigrateOptions *options)
+{
+    mig_options(options);
+    options->bandwidth_mibs = LAB_BANDWIDTH_MIBS;
+}
+
 /* Moves hot from `from` to `to` with post-copy switched on by the client-side
  * timeout, and checks it completed: the return trip of the first test. */
 static void move_with_timeout_postcopy(size_t from, size_t to)
 {
     MigrateOptions options;
-    mig_options(&options);
-    options.bandwidth_mibs = LAB_BANDWIDTH_MIBS;
+    hot_options(&options);
     options.postcopy = true;
     options.timeout_s = RETURN_TIMEOUT_S;
     options.timeout_action = TIMEOUT_ACTION_POSTCOPY;
@@ -85,13 +103,10 @@ static void move_with_timeout_postcopy(size_t from, size_t to)
 static void test_precopy_stalls_postcopy_completes(void **state)
 {
     (void)state;
-    int home = mig_where(HOT, false);
-    assert_true(home >= 0);
-    mig_wait_writing((size_t)home, HOT, HOT_MIN_RATE_MIBS);
-    size_t dest = mig_other_host((size_t)home);
+    size_t dest;
+    int home = hot_writing_at_home(&dest);
     MigrateOptions options;
-    mig_options(&options);
-    options.bandwidth_mibs = LAB_BANDWIDTH_MIBS;
+    hot_options(&options);
     options.postcopy = true;      /* allows the switch; pre-copy runs first */
     /* Post-copy is unlimited by default and can finish between two samples;
      * at the lab's link speed it lasts long enough to be seen (and to try a
@@ -166,13 +181,10 @@ static void suspend_when_stalled(const JobStats *stats, void *opaque)
 static void test_suspend_completes_stalled_migration(void **state)
 {
     (void)state;
-    int home = mig_where(HOT, false);
-    assert_true(home >= 0);
-    mig_wait_writing((size_t)home, HOT, HOT_MIN_RATE_MIBS);
-    size_t dest = mig_other_host((size_t)home);
+    size_t dest;
+    int home = hot_writing_at_home(&dest);
     MigrateOptions options;
-    mig_options(&options);
-    options.bandwidth_mibs = LAB_BANDWIDTH_MIBS;
+    hot_options(&options);
 
     SuspendPlan plan = { .domain = mig_domain((size_t)home, HOT),
                          .host = mig_host_name((size_t)home), .started = mig_now_s() };
@@ -200,8 +212,7 @@ static void test_suspend_completes_stalled_migration(void **state)
     mig_resume_if_paused(dest, HOT);
 
     /* Home again through the client-side timeout's suspend (virsh's default). */
-    mig_options(&options);
-    options.bandwidth_mibs = LAB_BANDWIDTH_MIBS;
+    hot_options(&options);
     options.timeout_s = RETURN_TIMEOUT_S;
     options.timeout_action = TIMEOUT_ACTION_SUSPEND;
     run = calloc(1, sizeof(*run));
@@ -250,13 +261,10 @@ static void switch_then_break(const JobStats *stats, void *opaque)
 static void test_failed_postcopy_is_resumed(void **state)
 {
     (void)state;
-    int home = mig_where(HOT, false);
-    assert_true(home >= 0);
-    mig_wait_writing((size_t)home, HOT, HOT_MIN_RATE_MIBS);
-    size_t dest = mig_other_host((size_t)home);
+    size_t dest;
+    int home = hot_writing_at_home(&dest);
     MigrateOptions options;
-    mig_options(&options);
-    options.bandwidth_mibs = LAB_BANDWIDTH_MIBS;
+    hot_options(&options);
     options.postcopy = true;
     /* Post-copy is unlimited by default and would finish before it can be
      * broken: slow it down (this also sends VIR_MIGRATE_PARAM_BANDWIDTH_POSTCOPY). */
