@@ -233,6 +233,16 @@ static inline bool eng_guest_running_at(const CoreSnapshot *snapshot, void *opaq
     return eng_domain_running(snapshot, eng_host(snapshot, at->host), at->name);
 }
 
+/* The guest runs on `host` and no longer on labhost1 (opaque: EngGuestAt).
+ * The two hosts' lifecycle events arrive independently, so a test that has
+ * seen the destination must still wait for the source's refresh. */
+static inline bool eng_guest_left_labhost1_for(const CoreSnapshot *snapshot, void *opaque)
+{
+    const EngGuestAt *at = opaque;
+    return eng_guest_running_at(snapshot, opaque) &&
+           !eng_domain_running(snapshot, eng_host(snapshot, "labhost1"), at->name);
+}
+
 /* Waits until NAME runs on HOST; fails the test (with the engine's messages)
  * when it does not within timeout_ms. */
 static inline void eng_require_guest_running(Core *core, const char *name, const char *host,

@@ -183,7 +183,7 @@ static void test_migrate_steady_there_and_back(void **state)
 
     /* The guest runs on labhost2 in the inventory (the events update it). */
     EngGuestAt there = { "steady", "labhost2" };
-    assert_true(eng_wait(core, 5000, eng_guest_running_at, &there, &snapshot));
+    assert_true(eng_wait(core, 5000, eng_guest_left_labhost1_for, &there, &snapshot));
     const DomainView *moved = eng_domain(&snapshot, second, "steady");
     assert_false(moved->has_job);
     assert_false(eng_domain_running(&snapshot, first, "steady"));
