@@ -170,16 +170,28 @@ static int queue_locked(Core *core, size_t host, const char *uuid, const char *d
     return 0;
 }
 
-static int control_migration(Core *core, unsigned id, HostRequestKind kind, uint64_t value,
-                             bool flag, char **error)
+/* The migration a control names, returned with Core.lock held; NULL (lock
+ * released, *error set) when there is no engine or no such migration. */
+static EngineMigration *lock_migration(Core *core, unsigned id, char **error)
 {
-    if (!core)
-        return error_set(error, "no engine");
+    if (!core) {
+        error_set(error, "no engine");
+        return NULL;
+    }
     pthread_mutex_lock(&core->lock);
     EngineMigration *migration = engine_find_migration_locked(core, id);
     if (!migration)
-        return engine_refuse_locked(core, error,
-                "No migration %u: pick one from the migrations list.", id);
+        engine_refuse_locked(core, error, "No migration %u: pick one from the migrations list.",
+                             id);
+    return migration;
+}
+
+static int control_migration(Core *core, unsigned id, HostRequestKind kind, uint64_t value,
+                             bool flag, char **error)
+{
+    EngineMigration *migration = lock_migration(core, id, error);
+    if (!migration)
+        return -1;
     const MigrationView *view = &migration->view;
     const char *name = view->domain_name;
     /* A failed post-copy waits for core_request_postcopy_resume(); its
@@ -269,14 +281,9 @@ int core_request_set_compression_cache(Core *core, unsigned migration_id, uint64
 
 int core_request_postcopy_resume(Core *core, unsigned migration_id, char **error)
 {
-    if (!core)
-        return error_set(error, "no engine");
-    pthread_mutex_lock(&core->lock);
-    EngineMigration *migration = engine_find_migration_locked(core, migration_id);
+    EngineMigration *migration = lock_migration(core, migration_id, error);
     if (!migration)
-        return engine_refuse_locked(core, error,
-                "No migration %u: pick one from the migrations list.",
-                migration_id);
+        return -1;
     if (migration->view.phase != MIGRATION_POSTCOPY_FAILED)
         return engine_refuse_locked(core, error,
                 "Migration %u of %s is %s: only a failed post-copy can be resumed.",
