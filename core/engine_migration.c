@@ -91,10 +91,27 @@ static void on_note(bool is_error, const char *text, void *opaque)
 
 /* ---- the thread ---------------------------------------------------- */
 
+/* The outcome goes to the journal before it is published: a front end that
+ * sees a migration end can always find how it ended in the journal. (The
+ * journal is set once when the Core is made, so no lock is needed to read it.) */
+static void journal_outcome_first(Core *core, const JournalOutcome *record)
+{
+    char *journal_error = NULL;
+    if (core->journal && journal_append_outcome(core->journal, record, &journal_error) < 0) {
+        engine_message(core, MESSAGE_WARNING, "%s", journal_error ? journal_error : "journal");
+        free(journal_error);
+    }
+}
+
 /* Ends the migration without libvirt having run it (a connection failed). */
 static void fail_before_call(EngineMigration *migration, const char *error)
 {
     Core *core = migration->core;
+    JournalOutcome record = {
+        .migration_id = migration->view.id, .phase = MIGRATION_FAILED, .error = error,
+    };
+    journal_outcome_first(core, &record);
+
     pthread_mutex_lock(&core->lock);
     migration->view.phase = MIGRATION_FAILED;
     free(migration->view.error);
@@ -102,17 +119,7 @@ static void fail_before_call(EngineMigration *migration, const char *error)
     migration->view.ended_ms = engine_now_ms();
     engine_message_locked(core, MESSAGE_ERROR, "%s", error ? error : "migration failed");
     engine_changed_locked(core);
-    Journal *journal = core->journal;
     pthread_mutex_unlock(&core->lock);
-
-    JournalOutcome record = {
-        .migration_id = migration->view.id, .phase = MIGRATION_FAILED, .error = error,
-    };
-    char *journal_error = NULL;
-    if (journal && journal_append_outcome(journal, &record, &journal_error) < 0) {
-        engine_message(core, MESSAGE_WARNING, "%s", journal_error ? journal_error : "journal");
-        free(journal_error);
-    }
 }
 
 static void publish_outcome(EngineMigration *migration, const MigrationRunResult *result,
@@ -120,6 +127,15 @@ static void publish_outcome(EngineMigration *migration, const MigrationRunResult
 {
     Core *core = migration->core;
     MigrationView *view = &migration->view;
+
+    JournalOutcome record = {
+        .migration_id = view->id,
+        .phase = outcome->phase,
+        .source_left_paused = outcome->source_left_paused,
+        .error = call_failed ? result->error : NULL,
+        .completed = result->have_completed ? &result->completed : NULL,
+    };
+    journal_outcome_first(core, &record);
 
     pthread_mutex_lock(&core->lock);
     view->phase = outcome->phase;
@@ -145,21 +161,7 @@ static void publish_outcome(EngineMigration *migration, const MigrationRunResult
     if (call_failed && result->error && outcome->phase != MIGRATION_COMPLETED)
         engine_message_locked(core, level, "%s", result->error);
     engine_changed_locked(core);
-    Journal *journal = core->journal;
     pthread_mutex_unlock(&core->lock);
-
-    JournalOutcome record = {
-        .migration_id = view->id,
-        .phase = outcome->phase,
-        .source_left_paused = outcome->source_left_paused,
-        .error = call_failed ? result->error : NULL,
-        .completed = result->have_completed ? &result->completed : NULL,
-    };
-    char *journal_error = NULL;
-    if (journal && journal_append_outcome(journal, &record, &journal_error) < 0) {
-        engine_message(core, MESSAGE_WARNING, "%s", journal_error ? journal_error : "journal");
-        free(journal_error);
-    }
 }
 
 /* Waits for core_request_postcopy_resume() or the end of the engine.
