@@ -10,6 +10,7 @@
 #include <libvirt/libvirt.h>
 
 #include "host_worker.h"
+#include "inventory.h"
 
 /* Where libvirt's event callbacks for one connection deliver. The event loop
  * may still run a callback while the worker tears the connection down, so
@@ -66,6 +67,8 @@ struct _HostWorker {
     uint64_t next_poll_ms;
     uint64_t last_refresh_ms;
     char *last_refresh_error;     /* to tell a repeated failure from a new one */
+    InventoryCache inventory_cache;   /* what the last thorough refresh learnt */
+    unsigned refreshes_since_thorough;
     bool dirty_rate_unsupported;  /* as published in HostView: no measurement tried again */
     TrackedDomain *tracked;
     size_t tracked_count;

@@ -240,6 +240,8 @@ static void disconnect(HostWorker *worker)
         worker->sink = NULL;
     }
     host_tracked_prune(worker, true);
+    /* Events may have been missed while disconnected: learn it all again. */
+    inventory_cache_clear(&worker->inventory_cache);
     virConnectClose(worker->conn);
     worker->conn = NULL;
 
@@ -354,14 +356,21 @@ static bool connection_lost(HostWorker *worker, char **reason)
 
 /* ---- inventory ----------------------------------------------------- */
 
-static void refresh_inventory(HostWorker *worker)
+/* after_event: a lifecycle or job event arrived since the last refresh; a
+ * domain may have been defined, undefined, started or stopped, so what the
+ * cache says about UUIDs and persistence is read again. */
+static void refresh_inventory(HostWorker *worker, bool after_event)
 {
     Inventory inventory;
     char *error = NULL;
     Core *core = worker->core;
+    bool thorough = after_event ||
+                    worker->refreshes_since_thorough + 1 >= INVENTORY_THOROUGH_EVERY;
+    bool was_thorough = false;
 
     worker->last_refresh_ms = engine_now_ms();
-    if (inventory_fetch(worker->conn, worker->name, &inventory, &error) < 0) {
+    if (inventory_fetch(worker->conn, worker->name, &worker->inventory_cache, thorough,
+                        &inventory, &was_thorough, &error) < 0) {
         /* A failing refresh on a live connection: say it once, retry next period. */
         if (!worker->last_refresh_error || !error ||
             strcmp(worker->last_refresh_error, error) != 0)
@@ -372,7 +381,7 @@ static void refresh_inventory(HostWorker *worker)
     }
     free(worker->last_refresh_error);
     worker->last_refresh_error = NULL;
-    inventory_sort(&inventory);
+    worker->refreshes_since_thorough = was_thorough ? 0 : worker->refreshes_since_thorough + 1;
 
     pthread_mutex_lock(&core->lock);
     HostSlot *slot = &core->hosts[worker->index];
@@ -520,7 +529,7 @@ static void *host_worker_main(void *opaque)
         bool event_refresh = false;
         take_event_hints(worker, &event_refresh);
         if (event_refresh || now >= worker->next_refresh_ms) {
-            refresh_inventory(worker);
+            refresh_inventory(worker, event_refresh);
             worker->next_refresh_ms = engine_now_ms() + worker->core->refresh_ms;
         }
         if (now >= worker->next_poll_ms) {
@@ -603,6 +612,7 @@ static void worker_free(HostWorker *worker)
     free(worker->job_hints);
     free(worker->tracked);
     free(worker->last_refresh_error);
+    inventory_cache_clear(&worker->inventory_cache);
     pthread_cond_destroy(&worker->cond);
     free(worker->name);
     free(worker->uri);

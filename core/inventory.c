@@ -89,31 +89,117 @@ static int transient_uuids(virConnectPtr conn, unsigned char (**uuids)[VIR_UUID_
     return ret;
 }
 
-int inventory_fetch(virConnectPtr conn, const char *host_name, Inventory *out, char **error)
+void inventory_cache_clear(InventoryCache *cache)
+{
+    if (!cache)
+        return;
+    for (size_t i = 0; i < cache->count; i++)
+        free(cache->domains[i].name);
+    free(cache->domains);
+    free(cache->order);
+    memset(cache, 0, sizeof(*cache));
+}
+
+static int compare_known_by_name(const void *a, const void *b)
+{
+    const InventoryKnownDomain *x = a, *y = b;
+    return strcmp(x->name, y->name);
+}
+
+static const InventoryKnownDomain *cache_find(const InventoryCache *cache, const char *name)
+{
+    InventoryKnownDomain key = { .name = (char *)name };
+    return cache->count == 0 ? NULL
+           : bsearch(&key, cache->domains, cache->count, sizeof(key), compare_known_by_name);
+}
+
+/* Remembers what a thorough fetch read: out's records, already sorted, and
+ * the order libvirt returned them in (out->stats). Two domains of one name
+ * (libvirt allows none on a host) leave the cache invalid: a name would not
+ * tell them apart, so every fetch stays thorough. Out of memory does the same. */
+static void cache_remember(InventoryCache *cache, const Inventory *inventory, int stats_count)
+{
+    inventory_cache_clear(cache);
+    if (inventory->count == 0) {
+        cache->valid = stats_count == 0;
+        cache->free_memory_bytes = inventory->free_memory_bytes;
+        return;
+    }
+    if (!(cache->domains = calloc(inventory->count, sizeof(*cache->domains))) ||
+        !(cache->order = calloc(inventory->count, sizeof(*cache->order)))) {
+        inventory_cache_clear(cache);
+        return;
+    }
+    for (size_t i = 0; i < inventory->count; i++) {
+        InventoryKnownDomain *known = &cache->domains[i];
+        if (i > 0 && strcmp(inventory->records[i - 1].name, inventory->records[i].name) == 0) {
+            inventory_cache_clear(cache);
+            return;
+        }
+        if (!(known->name = strdup(inventory->records[i].name))) {
+            inventory_cache_clear(cache);
+            return;
+        }
+        memcpy(known->uuid, inventory->records[i].uuid, sizeof(known->uuid));
+        known->persistent = inventory->records[i].persistent;
+        cache->count++;
+    }
+    /* A record skipped by the thorough fetch (no UUID) would shift the order. */
+    if ((size_t)stats_count != cache->count) {
+        inventory_cache_clear(cache);
+        return;
+    }
+    for (int i = 0; i < stats_count; i++) {
+        const InventoryKnownDomain *known =
+            cache_find(cache, virDomainGetName(inventory->stats[i]->dom));
+        cache->order[i] = (size_t)(known - cache->domains);
+    }
+    cache->free_memory_bytes = inventory->free_memory_bytes;
+    cache->valid = true;
+}
+
+/* The usual refresh: the same domains as the cache knows, so nothing but the
+ * bulk call goes to libvirt, and each record goes straight to its published
+ * place (no sort). libvirt returns them in the same order each time, so a
+ * name is checked against last time's first and looked up only when that
+ * differs. False (with out's records cleared) when the domains differ. */
+static bool records_from_cache(InventoryCache *cache, Inventory *out, int n)
+{
+    if ((size_t)n != cache->count)
+        return false;
+    for (int i = 0; i < n; i++) {
+        const char *name = virDomainGetName(out->stats[i]->dom);
+        const InventoryKnownDomain *known = &cache->domains[cache->order[i]];
+        if (!name || strcmp(known->name, name) != 0)
+            known = name ? cache_find(cache, name) : NULL;
+        InventoryRecord *record = known ? &out->records[known - cache->domains] : NULL;
+        if (!record || record->name) {   /* a name new to the cache, or seen twice */
+            memset(out->records, 0, sizeof(*out->records) * (size_t)n);
+            out->count = 0;
+            return false;
+        }
+        cache->order[i] = (size_t)(known - cache->domains);
+        record->name = name;
+        memcpy(record->uuid, known->uuid, sizeof(record->uuid));
+        record->persistent = known->persistent;
+        record_from_stats(out->stats[i], record);
+    }
+    out->count = (size_t)n;
+    out->free_memory_bytes = cache->free_memory_bytes;
+    return true;
+}
+
+/* Asks libvirt for what the cache would otherwise give: UUIDs, persistence
+ * (through the list of transient domains) and free memory. */
+static int records_thorough(virConnectPtr conn, const char *host_name, Inventory *out, int n,
+                            char **error)
 {
     unsigned char (*transient)[VIR_UUID_BUFLEN] = NULL;
     size_t transient_count = 0;
-    int ret = -1;
 
-    memset(out, 0, sizeof(*out));
-    /* NOWAIT: a domain busy in a job (a migration) must not stall the whole
-     * host's inventory; libvirt then leaves out what needs the job. */
-    int n = virConnectGetAllDomainStats(conn,
-                                        VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_VCPU |
-                                        VIR_DOMAIN_STATS_BALLOON,
-                                        &out->stats, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
-    if (n < 0) {
-        out->stats = NULL;
-        libvirt_error_set(error, "%s: list domains", host_name);
-        return -1;
-    }
     if (transient_uuids(conn, &transient, &transient_count) < 0) {
         libvirt_error_set(error, "%s: list transient domains", host_name);
-        goto cleanup;
-    }
-    if (n > 0 && !(out->records = calloc((size_t)n, sizeof(*out->records)))) {
-        error_set(error, "%s: out of memory reading the domain list", host_name);
-        goto cleanup;
+        return -1;
     }
     for (int i = 0; i < n; i++) {
         InventoryRecord *record = &out->records[out->count];
@@ -130,18 +216,47 @@ int inventory_fetch(virConnectPtr conn, const char *host_name, Inventory *out, c
                                       compare_raw_uuids);
         out->count++;
     }
+    free(transient);
 
     unsigned long long free_bytes = virNodeGetFreeMemory(conn);
     /* 0 is also its error value; a host with no free memory at all is not a
      * case worth telling apart, so just leave the field at 0. */
     out->free_memory_bytes = free_bytes;
-    ret = 0;
+    return 0;
+}
 
- cleanup:
-    if (ret < 0)
+int inventory_fetch(virConnectPtr conn, const char *host_name, InventoryCache *cache,
+                    bool thorough, Inventory *out, bool *was_thorough, char **error)
+{
+    memset(out, 0, sizeof(*out));
+    /* NOWAIT: a domain busy in a job (a migration) must not stall the whole
+     * host's inventory; libvirt then leaves out what needs the job. */
+    int n = virConnectGetAllDomainStats(conn,
+                                        VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_VCPU |
+                                        VIR_DOMAIN_STATS_BALLOON,
+                                        &out->stats, VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT);
+    if (n < 0) {
+        out->stats = NULL;
+        libvirt_error_set(error, "%s: list domains", host_name);
+        return -1;
+    }
+    if (n > 0 && !(out->records = calloc((size_t)n, sizeof(*out->records)))) {
+        error_set(error, "%s: out of memory reading the domain list", host_name);
         inventory_clear(out);
-    free(transient);
-    return ret;
+        return -1;
+    }
+    thorough = thorough || !cache->valid || !records_from_cache(cache, out, n);
+    if (thorough) {
+        if (records_thorough(conn, host_name, out, n, error) < 0) {
+            inventory_clear(out);
+            return -1;
+        }
+        inventory_sort(out);
+        cache_remember(cache, out, n);
+    }
+    if (was_thorough)
+        *was_thorough = thorough;
+    return 0;
 }
 
 static int compare_records_by_name(const void *a, const void *b)

@@ -10,6 +10,8 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
 
 static int group_teardown(void **state)
 {
@@ -538,10 +540,81 @@ static void test_partitioned_host_lost_by_keepalive(void **state)
     core_free(core);
 }
 
+/* The inventory keeps each domain's UUID by name between thorough refreshes
+ * (core/inventory.h says why). A name undefined and defined again with a new
+ * UUID is the one change its cache cannot see: the lifecycle events must make
+ * the next refresh read UUIDs again, well before the periodic thorough one. */
+#define PROBE_NAME "virtmig-uuid-probe"
+
+static bool probe_has_uuid(const CoreSnapshot *snapshot, void *opaque)
+{
+    const char *uuid = opaque;
+    size_t third = eng_host(snapshot, "labhost3");
+    const DomainView *probe = eng_domain(snapshot, third, PROBE_NAME);
+    return probe && strcmp(probe->uuid, uuid) == 0;
+}
+
+static virDomainPtr define_probe(virConnectPtr conn, const char *uuid)
+{
+    char xml[512];
+    snprintf(xml, sizeof(xml),
+             "<domain type='qemu'><name>" PROBE_NAME "</name><uuid>%s</uuid>"
+             "<memory>65536</memory><os><type arch='x86_64'>hvm</type></os></domain>", uuid);
+    virDomainPtr domain = virDomainDefineXML(conn, xml);
+    if (!domain)
+        fail_msg("define %s: %s", PROBE_NAME, virGetLastErrorMessage());
+    return domain;
+}
+
+static void test_redefined_name_gets_its_new_uuid(void **state)
+{
+    (void)state;
+    const char *old_uuid = "5e1f0000-0000-4000-8000-00000000000a";
+    const char *new_uuid = "5e1f0000-0000-4000-8000-00000000000b";
+    const char *uri = NULL;
+    for (size_t i = 0; i < eng_lab.host_count; i++) {
+        if (strcmp(eng_lab.hosts[i].name, "labhost3") == 0)
+            uri = eng_lab.hosts[i].uri;
+    }
+    assert_non_null(uri);
+    virConnectPtr conn = virConnectOpen(uri);
+    assert_non_null(conn);
+    virDomainPtr stale = virDomainLookupByName(conn, PROBE_NAME);
+    if (stale) {   /* left by an interrupted run */
+        virDomainUndefine(stale);
+        virDomainFree(stale);
+    }
+    virDomainPtr probe = define_probe(conn, old_uuid);
+
+    Core *core = eng_core_new(NULL);
+    CoreSnapshot snapshot;
+    assert_true(eng_wait(core, 15000, probe_has_uuid, (void *)old_uuid, &snapshot));
+    core_snapshot_clear(&snapshot);
+    /* Two quiet refreshes: the cache is now what the refreshes go by. */
+    usleep(2500 * 1000);
+
+    assert_int_equal(virDomainUndefine(probe), 0);
+    virDomainFree(probe);
+    probe = define_probe(conn, new_uuid);
+    double redefined_ms = eng_now_ms();
+    bool seen = eng_wait(core, 4000, probe_has_uuid, (void *)new_uuid, &snapshot);
+    double seen_after_ms = eng_now_ms() - redefined_ms;
+    fprintf(stderr, "  new UUID of a redefined name published after %.0f ms\n", seen_after_ms);
+    assert_true(seen);
+    assert_null(eng_domain(&snapshot, eng_host(&snapshot, "labhost3"), old_uuid));
+    core_snapshot_clear(&snapshot);
+
+    assert_int_equal(virDomainUndefine(probe), 0);
+    virDomainFree(probe);
+    virConnectClose(conn);
+    core_free(core);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lists_every_host),
+        cmocka_unit_test(test_redefined_name_gets_its_new_uuid),
         cmocka_unit_test(test_bad_options_refused_before_libvirt),
         cmocka_unit_test(test_dead_host_delays_nobody),
         cmocka_unit_test(test_silent_host_blocks_nobody),
