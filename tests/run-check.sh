@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make check`, the README's test command and all that CI runs:
-#   deps -> build -> unit tests (ASan/UBSan) -> lab up -> integration tests ->
+#   deps -> build -> unit tests (ASan/UBSan) -> lab up -> lab lock test -> integration tests ->
 #   UI tests in tmux -> lab down (always, even after a failure) -> leftovers test.
 # If the lab cannot start, this fails and says why: nothing is skipped.
 set -uo pipefail
@@ -34,6 +34,9 @@ if ! tests/lab/lab.sh up; then
 fi
 
 rc=0
+step lab lock
+if tests/lab/test-lock.sh; then echo "1 0" >> "$CHECK_TALLY"; else echo "0 1" >> "$CHECK_TALLY"; rc=1; fi
+
 step integration tests
 make --no-print-directory BUILD="$BUILD" integration || rc=1
 
@@ -45,6 +48,6 @@ tests/lab/lab.sh down || rc=1
 if tests/lab/leftovers.sh; then echo "1 0" >> "$CHECK_TALLY"; else echo "0 1" >> "$CHECK_TALLY"; rc=1; fi
 
 step "done, $([ $rc -eq 0 ] && echo passed || echo FAILED)"
-echo "(counts are test programs: unit, integration, UI, and the lab leftovers check)"
+echo "(counts are test programs: unit, integration, UI, and the lab lock and leftovers checks)"
 tally
 exit $rc

@@ -7,7 +7,9 @@
 #   lab.sh reset   put every guest back on labhost1 in its starting state
 #   lab.sh kill-host K   SIGKILL host K's libvirtd (a daemon crash; guests keep running)
 #   lab.sh start-host K  start host K's libvirtd again and wait until it answers
-# LAB_INSTANCE=N (0..7, default 0) selects an independent instance.
+# LAB_INSTANCE=N (0..7, default 0) selects an independent instance. Commands that
+# change it wait for each other (flock on /run/virtmig-labN.lock, an empty file
+# left in place: removing it would let a waiter and a newcomer both "hold" it).
 set -uo pipefail
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/net.sh"
@@ -24,6 +26,21 @@ lab_require_root() {
         command -v "$tool" >/dev/null ||
             lab_die "'$tool' is missing: run 'make deps' (tests/lab/deps.sh) to install the lab's packages"
     done
+}
+
+# One lab.sh at a time changes an instance: two `make check` runs, or a demo
+# started while tests bring the lab up, would otherwise tear down or reset each
+# other's hosts halfway. The lock lives outside $LAB_RUN (down removes that),
+# is held on fd 8 until this script exits, and is closed for every daemon the
+# lab starts (they outlive the script and would keep it locked).
+lab_lock() {
+    local lock="/run/virtmig-lab$LAB_INSTANCE.lock"
+    exec 8>"$lock" || lab_die "cannot open $lock"
+    if ! flock -n 8; then
+        lab_say "another lab.sh is changing instance $LAB_INSTANCE; waiting for it (up to 10 minutes)"
+        flock -w 600 8 ||
+            lab_die "instance $LAB_INSTANCE is still locked by another lab.sh after 10 minutes ($lock): is one stuck?"
+    fi
 }
 
 lab_write_env() {
@@ -216,6 +233,9 @@ cmd_start_host() {
     lab_say "$(lab_host_name "$k") answers again at $(lab_host_uri "$k")"
 }
 
+case "${1:-}" in
+    up|down|reset|kill-host|start-host) lab_require_root; lab_lock ;;
+esac
 case "${1:-}" in
     kill-host) cmd_kill_host "${2:-}" ;;
     start-host) cmd_start_host "${2:-}" ;;

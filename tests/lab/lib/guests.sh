@@ -115,7 +115,7 @@ lab_build_kernel() {
 lab_start_nbd() {
     [ -f "$LAB_NBD_IMAGE" ] || qemu-img create -q -f raw "$LAB_NBD_IMAGE" 64M || return 1
     qemu-nbd -f raw -b "$LAB_BRIDGE_ADDR" -p "$LAB_NBD_PORT" -t --shared=8 -x lun1 \
-             --fork --pid-file "$LAB_NBD_PIDFILE" "$LAB_NBD_IMAGE" ||
+             --fork --pid-file "$LAB_NBD_PIDFILE" "$LAB_NBD_IMAGE" 8>&- ||
         { echo "lab: qemu-nbd failed to serve $LAB_NBD_IMAGE on $LAB_BRIDGE_ADDR:$LAB_NBD_PORT" >&2; return 1; }
 }
 

@@ -98,7 +98,7 @@ lab_start_host() {
     setsid ip netns exec "$(lab_host_ns "$k")" \
         unshare --mount --uts --propagation private -- \
         "$LAB_DIR/host-init.sh" "$(lab_host_name "$k")" "$dir" "$(lab_hosts_file)" \
-        >> "$dir/libvirtd.out" 2>&1 < /dev/null &
+        >> "$dir/libvirtd.out" 2>&1 < /dev/null 8>&- &
 }
 
 # Waits until host K's daemon answers, up to SECONDS; says why when it does not.
