@@ -59,7 +59,8 @@ typedef struct {
     char *hv_type;                /* "QEMU" */
     unsigned long libvirt_version;    /* major*1000000 + minor*1000 + micro */
     unsigned long hv_version;
-    uint64_t free_memory_bytes;
+    uint64_t free_memory_bytes;   /* read by thorough refreshes: after an event, and every
+                                     tenth refresh otherwise (core/inventory.h) */
     bool dirty_rate_unsupported;  /* the driver answered "not supported" (VIR_ERR_NO_SUPPORT)
                                      to a dirty-rate measurement: said once, never tried
                                      again on this host; watch/measure requests refused */
