@@ -9,6 +9,8 @@ packages=(
     # lab: libvirt daemons with the QEMU driver, the guest kernel (32-bit multiboot)
     libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
     gcc-multilib binutils iproute2 util-linux procps locales
+    # lab: the SASL host (a libvirtd that asks for a username and password)
+    sasl2-bin libsasl2-modules
     # tests: UI tests in tmux, valgrind for the TUI binary
     tmux valgrind
 )

@@ -161,3 +161,75 @@ lab_stop_processes() {
     echo "lab: processes still alive after SIGKILL: ${pids[*]}" >&2
     return 1
 }
+
+# ---- the SASL host ----------------------------------------------------
+# One more libvirtd, in labhost3's network namespace but with its own mount
+# and UTS namespaces and directories, that asks every TCP client for a
+# username and password (SASL DIGEST-MD5 against its own sasldb). It serves
+# the test driver only (test+tcp://ADDR:PORT/default): it exists so the
+# engine's credential path is tested against libvirt's real SASL exchange.
+# Started and stopped by the tests that need it; `lab.sh down` stops it with
+# everything else in labhost3's namespace.
+LAB_SASL_PORT=16599
+LAB_SASL_USER=virtmig
+LAB_SASL_PASSWORD=lab-secret
+lab_sasl_dir()     { echo "$LAB_RUN/labsasl"; }
+lab_sasl_uri()     { echo "test+tcp://$(lab_host_addr 3):$LAB_SASL_PORT/default"; }
+
+lab_start_sasl_host() {
+    local dir
+    dir=$(lab_sasl_dir)
+    lab_stop_sasl_host
+    command -v saslpasswd2 >/dev/null ||
+        { echo "lab: saslpasswd2 is missing: run 'make deps' (package sasl2-bin)" >&2; return 1; }
+    mkdir -p "$dir"/{run,lib,cache,log/qemu,etc/sasl2}
+    cat > "$dir/etc/libvirtd.conf" <<CONF
+# The lab's SASL host: TCP with a username and password, on labhost3's address.
+listen_tls = 0
+listen_tcp = 1
+listen_addr = "$(lab_host_addr 3)"
+tcp_port = "$LAB_SASL_PORT"
+auth_tcp = "sasl"
+auth_unix_rw = "none"
+auth_unix_ro = "none"
+log_outputs = "3:file:/var/log/libvirt/libvirtd.log"
+CONF
+    # The QEMU driver loads too (libvirtd stops if it fails): same settings as
+    # the lab hosts, and it manages no guest.
+    cp "$(lab_host_dir 3)/etc/qemu.conf" "$dir/etc/qemu.conf" || return 1
+    cat > "$dir/etc/sasl2/libvirt.conf" <<CONF
+mech_list: digest-md5
+sasldb_path: $dir/etc/sasl2/passwd.db
+CONF
+    # DIGEST-MD5's realm is the server's hostname: the namespace's, labsasl.
+    echo "$LAB_SASL_PASSWORD" |
+        saslpasswd2 -p -c -a libvirt -u labsasl -f "$dir/etc/sasl2/passwd.db" "$LAB_SASL_USER" ||
+        { echo "lab: saslpasswd2 could not create the SASL user" >&2; return 1; }
+    cp -a "$(lab_host_dir 3)/cache/qemu" "$dir/cache/" 2>/dev/null
+    SASL_CONF_PATH="$dir/etc/sasl2" setsid ip netns exec "$(lab_host_ns 3)" \
+        unshare --mount --uts --propagation private -- \
+        "$LAB_DIR/host-init.sh" labsasl "$dir" "$(lab_hosts_file)" \
+        >> "$dir/libvirtd.out" 2>&1 < /dev/null 8>&- &
+    local deadline=$((SECONDS + 30))
+    # It answers once its TCP port is open (a client would need the password).
+    until ip netns exec "$(lab_host_ns 3)" ss -Hltn "sport = :$LAB_SASL_PORT" | grep -q .; do
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            echo "lab: the SASL host did not listen on port $LAB_SASL_PORT within 30 s; its output:" >&2
+            tail -n 20 "$dir/libvirtd.out" "$dir/log/libvirtd.log" >&2 2>/dev/null
+            return 1
+        fi
+        sleep 0.2
+    done
+}
+
+lab_stop_sasl_host() {
+    local dir pid
+    dir=$(lab_sasl_dir)
+    for pid in $(lab_pids_of libvirtd "$dir/libvirtd.pid"); do
+        kill -TERM "$pid" 2>/dev/null
+        for _ in $(seq 1 50); do lab_pid_alive "$pid" || break; sleep 0.1; done
+        lab_pid_alive "$pid" && kill -KILL "$pid" 2>/dev/null
+    done
+    rm -rf "$dir"
+    return 0
+}
