@@ -28,6 +28,11 @@ static void context_text(char *buffer, size_t size, virDomainPtr domain, const c
         snprintf(buffer, size, "%s %s", what, name ? name : "?");
 }
 
+bool dirty_rate_busy_message(const char *message)
+{
+    return message && strstr(message, "already being measured") != NULL;
+}
+
 int dirty_rate_start(virDomainPtr domain, const char *host_name, int seconds,
                      bool prefer_dirty_ring, DirtyRateMode *mode_used, char **error)
 {

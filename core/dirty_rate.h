@@ -32,6 +32,14 @@ typedef struct {
     char mode[32];                  /* dirtyrate.calc_mode, "" if not given */
 } DirtyRateReading;
 
+/* QEMU measures a guest for one client at a time and refuses another start
+ * meanwhile ("the dirty rate is already being measured."), in words only:
+ * libvirt passes it on as an internal error. True for that message. */
+bool dirty_rate_busy_message(const char *message);
+/* Ticks (500 ms) to keep retrying a busy guest: a measurement lasts at most
+ * 60 s, so after this long someone is measuring it over and over. */
+#define DIRTY_RATE_BUSY_TRIES 130
+
 /* Starts a measurement of `seconds` (1..60). prefer_dirty_ring: try the dirty
  * ring first and fall back to page sampling when the host refuses it.
  * *mode_used (may be NULL) says which one runs. Returns 0, or -1 with *error. */

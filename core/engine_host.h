@@ -34,6 +34,8 @@ typedef struct {
     long long last_start_time;    /* start_time of the last result taken */
     bool job_hint;                /* an event or the state says a job may run */
     bool has_job;                 /* the last sample showed a job */
+    unsigned busy_tries;          /* starts refused because another client's
+                                     measurement of this guest was running */
 } TrackedDomain;
 
 struct _HostWorker {

@@ -387,6 +387,16 @@ static void start_dirty_rates(HostWorker *worker, const HostMigrations *migratio
                              &error) < 0) {
             /* Read at once: the code is libvirt's answer to the failed call. */
             bool unsupported = domain && libvirt_error_code() == VIR_ERR_NO_SUPPORT;
+            /* QEMU measures one guest's dirty rate for one client at a time.
+             * Another client's measurement (a second console, `virsh
+             * domdirtyrate-calc`, a console that just quit) ends within its
+             * calc-time: try again next tick, and complain only if it never
+             * ends. QEMU says so in words only, no code of its own. */
+            if (domain && !unsupported && error && dirty_rate_busy_message(error) &&
+                ++tracked->busy_tries < DIRTY_RATE_BUSY_TRIES) {
+                free(error);
+                continue;
+            }
             if (!error)
                 error = libvirt_error_message("%s: find domain %s", worker->name, tracked->uuid);
             /* Stop watching rather than repeat the same failure every tick. */
@@ -404,6 +414,7 @@ static void start_dirty_rates(HostWorker *worker, const HostMigrations *migratio
             continue;
         }
         tracked->measuring = true;
+        tracked->busy_tries = 0;
     }
 }
 

@@ -537,10 +537,57 @@ static void test_dirty_rate_of_watched_guest(void **state)
     core_free(core);
 }
 
+/* Another client is measuring steady (as `virsh domdirtyrate-calc` would, or
+ * a console that just quit): QEMU refuses a second measurement meanwhile. The
+ * engine waits for it to end instead of reporting an error and giving up. */
+static void test_watch_waits_for_another_measurement(void **state)
+{
+    (void)state;
+    Core *core = eng_core_new(NULL);
+    CoreSnapshot snapshot;
+    EngGuestAt at = { "steady", "labhost1" };
+    assert_true(eng_wait(core, 15000, eng_guest_running_at, &at, &snapshot));
+    size_t first = eng_host(&snapshot, "labhost1");
+    size_t messages_before = snapshot.message_count;
+    core_snapshot_clear(&snapshot);
+
+    virConnectPtr conn = virConnectOpen(eng_lab.hosts[first].uri);
+    assert_non_null(conn);
+    virDomainPtr steady = virDomainLookupByName(conn, "steady");
+    assert_non_null(steady);
+    /* The previous test's measurement may still be running: wait it out. */
+    int started = -1;
+    for (int tries = 0; tries < 50 && started < 0; tries++) {
+        started = virDomainStartDirtyRateCalc(steady, 3, 0);
+        if (started < 0)
+            usleep(100 * 1000);
+    }
+    assert_int_equal(started, 0);
+
+    assert_int_equal(core_request_watch_dirty_rate(core, first, "steady", true), 0);
+    DirtyWanted wanted = { first, "steady", 1 };
+    bool sampled = eng_wait(core, 30000, dirty_rate_sampled, &wanted, &snapshot);
+    if (!sampled)
+        eng_print_messages(&snapshot);
+    assert_true(sampled);
+    assert_true(eng_domain(&snapshot, first, "steady")->dirty_rate_watched);
+    for (size_t i = messages_before; i < snapshot.message_count; i++) {
+        if (strstr(snapshot.messages[i].text, "dirty"))
+            fail_msg("a message about the busy measurement: %s", snapshot.messages[i].text);
+    }
+    core_snapshot_clear(&snapshot);
+
+    assert_int_equal(core_request_watch_dirty_rate(core, first, "steady", false), 0);
+    virDomainFree(steady);
+    virConnectClose(conn);
+    core_free(core);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dirty_rate_of_watched_guest),
+        cmocka_unit_test(test_watch_waits_for_another_measurement),
         cmocka_unit_test(test_migrate_steady_there_and_back),
         cmocka_unit_test(test_abort_hot_stays_on_source),
         cmocka_unit_test(test_postcopy_of_hot),
